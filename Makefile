@@ -1,0 +1,79 @@
+# CoAction: `make run` serves the demo, `make test` runs the whole suite. Both set everything up first.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# The PostgreSQL server the suite makes its own databases on (one per run and worker, dropped after).
+TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+PYTEST := $(BIN)/python -m pytest
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CATALOGUES := $(wildcard coaction/translations/*/LC_MESSAGES/messages.po)
+
+.PHONY: run setup test lint test-sqlite test-postgresql test-browser browser bench translations clean
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) coaction demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)."
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+setup: $(VENV)/.installed $(CATALOGUES:.po=.mo) instance
+
+$(VENV)/.installed: requirements.lock
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ 2>/dev/null
+
+instance:
+	mkdir -p instance
+
+# Debian's Chromium for the browser tests, installed only when missing.
+browser:
+	@command -v chromium >/dev/null || for attempt in 1 2 3; do \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends chromium chromium-driver && break; sleep 10; done
+	@command -v chromium >/dev/null || { echo "Could not install Debian's chromium."; exit 1; }
+
+test: setup browser lint test-sqlite test-postgresql test-browser
+	@echo "All checks passed: lint, SQLite, PostgreSQL, browser."
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -c pyproject.toml -r coaction
+
+# Unit tests and every database test on SQLite.
+test-sqlite: setup
+	$(PYTEST) -n auto -m "not e2e" tests
+
+# Every database test again on PostgreSQL. Unreachable: a failure on CI, a loud skip on a laptop.
+test-postgresql: setup
+	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=5).close()" \
+	    "$(TEST_PG_URL)" 2>/dev/null; then \
+	  TEST_DATABASE_URL="$(TEST_PG_URL)" $(PYTEST) -n auto -m "db and not e2e" tests; \
+	elif [ "$${CI:-}" = "true" ]; then \
+	  echo "PostgreSQL at $(TEST_PG_URL) is unreachable: CI needs it."; exit 1; \
+	else \
+	  echo; echo "!!! SKIPPED: PostgreSQL at $(TEST_PG_URL) is unreachable; the database tests ran on SQLite only. !!!"; echo; \
+	fi
+
+# Browser tests, once, serially.
+test-browser: setup browser
+	$(PYTEST) -p no:xdist -m e2e tests
+
+# Benchmarks are never part of `make test`; they print their figures.
+bench: setup
+	$(BIN)/python -m tests.benchmarks
+
+translations: setup
+	$(BIN)/python scripts/i18n.py update
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

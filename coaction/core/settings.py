@@ -1,0 +1,43 @@
+"""Read and write the network's settings; reads are cached, writes clear the cache."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from coaction.core.models import Setting
+from coaction.extensions import cache, db
+
+DEFAULTS = {
+    "network_name": "CoAction",
+    "region_name": "",
+    "demo": "false",
+}
+
+
+@cache.memoize(timeout=60)
+def _all_settings() -> dict[str, str]:
+    stored = {row.key: row.value for row in db.session.scalars(db.select(Setting))}
+    return DEFAULTS | stored
+
+
+def get_setting(key: str) -> str:
+    try:
+        return _all_settings().get(key, DEFAULTS.get(key, ""))
+    except SQLAlchemyError:
+        # Error pages must render even when the database is down or not yet migrated.
+        db.session.rollback()
+        return DEFAULTS.get(key, "")
+
+
+def is_demo() -> bool:
+    return get_setting("demo") == "true"
+
+
+def set_setting(key: str, value: str) -> None:
+    row = db.session.get(Setting, key)
+    if row is None:
+        db.session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    db.session.flush()
+    cache.delete_memoized(_all_settings)

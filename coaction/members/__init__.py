@@ -1,0 +1,1 @@
+"""Organisations: members, prospects and external partners of the network."""

@@ -1,0 +1,1 @@
+"""Municipalities and their yearly figures: the denominators of fees and coverage."""

@@ -1,0 +1,68 @@
+"""Security headers: a strict Content-Security-Policy with a per-request nonce, and friends."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Flask, request
+
+
+def csp_nonce() -> str:
+    """One nonce per request (kept on the request: `g` lives as long as the app context, which can outlast it)."""
+    environ = request.environ
+    if "coaction.csp_nonce" not in environ:
+        environ["coaction.csp_nonce"] = secrets.token_urlsafe(18)
+    return environ["coaction.csp_nonce"]
+
+
+def tile_origin(tile_url: str) -> str | None:
+    """The scheme and host of the configured tile server: the one third-party origin allowed (images only)."""
+    if not tile_url:
+        return None
+    parts = urlsplit(tile_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+
+
+def content_security_policy(nonce: str, tile_url: str = "", frameable: bool = False) -> str:
+    images = ["'self'", "data:"]
+    origin = tile_origin(tile_url)
+    if origin:
+        images.append(origin)
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", f"'nonce-{nonce}'"],
+        "style-src": ["'self'", f"'nonce-{nonce}'"],
+        "img-src": images,
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["*"] if frameable else ["'none'"],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def init_security_headers(app: Flask) -> None:
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.after_request
+    def _set_headers(response):
+        frameable = bool(getattr(request, "url_rule", None)) and request.endpoint in app.config.get(
+            "FRAMEABLE_ENDPOINTS", ()
+        )
+        response.headers["Content-Security-Policy"] = content_security_policy(
+            csp_nonce(), app.config.get("TILE_URL", ""), frameable
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(self)"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if not frameable:
+            response.headers["X-Frame-Options"] = "DENY"
+        if app.config.get("HSTS"):
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        return response

@@ -1,0 +1,1 @@
+"""Demo data (Södertörn, DESIGN §9) and synthetic data at any scale for benchmarks."""

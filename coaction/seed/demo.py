@@ -1,0 +1,114 @@
+"""The Södertörn demo: reference data from the seeds, plus invented organisations' details.
+
+Every function here is idempotent: running the demo twice neither fails nor duplicates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from coaction.core.settings import set_setting
+from coaction.core.text import slugify
+from coaction.members.models import MembershipStatus as S
+from coaction.members.models import Sector
+from coaction.members.services import upsert_organisation
+from coaction.regions import data
+from coaction.regions.services import municipality_by_name, set_figure, upsert_municipality
+
+MEMBER_SINCE = date(2021, 1, 14)  # the planning conference that set the joint priorities
+
+# name, sector, status, municipality, employees (approximate), website
+ORGANISATIONS = (
+    ("Region Stockholm", Sector.REGION, S.MEMBER, None, 47_000, "https://www.regionstockholm.se"),
+    ("Scania CV AB", Sector.INDUSTRY, S.MEMBER, "Södertälje", 12_000, "https://www.scania.com"),
+    ("AstraZeneca AB", Sector.INDUSTRY, S.MEMBER, "Södertälje", 6_000, "https://www.astrazeneca.se"),
+    ("Telge AB", Sector.ENERGY, S.MEMBER, "Södertälje", 900, "https://www.telge.se"),
+    ("Södertörns högskola", Sector.ACADEMIA, S.MEMBER, "Huddinge", 900, "https://www.sh.se"),
+    ("KTH Campus Flemingsberg", Sector.ACADEMIA, S.MEMBER, "Huddinge", 300, "https://www.kth.se"),
+    ("Trafikverket", Sector.AUTHORITY, S.EXTERNAL, None, 9_000, "https://www.trafikverket.se"),
+    ("Länsstyrelsen Stockholm", Sector.AUTHORITY, S.EXTERNAL, "Stockholm", 800, "https://www.lansstyrelsen.se"),
+    ("Stockholms Hamnar", Sector.TRANSPORT, S.EXTERNAL, "Nynäshamn", 300, "https://www.stockholmshamnar.se"),
+    ("Stockholms Handelskammare", Sector.ASSOCIATION, S.EXTERNAL, "Stockholm", 60, "https://www.chamber.se"),
+    ("Stockholms stad", Sector.MUNICIPALITY, S.EXTERNAL, "Stockholm", 45_000, "https://start.stockholm"),
+    ("Energimyndigheten", Sector.AUTHORITY, S.EXTERNAL, None, 450, "https://www.energimyndigheten.se"),
+    ("Vinnova", Sector.AUTHORITY, S.EXTERNAL, None, 220, "https://www.vinnova.se"),
+    ("Viable Cities", Sector.ACADEMIA, S.EXTERNAL, None, 30, "https://viablecities.se"),
+    ("Europeiska regionala utvecklingsfonden (ERUF)", Sector.OTHER, S.EXTERNAL, None, None, None),
+    ("CLOSER", Sector.TRANSPORT, S.EXTERNAL, None, 15, None),
+)
+
+MUNICIPALITY_ORGANISATIONS = {
+    "Botkyrka": "Botkyrka kommun",
+    "Haninge": "Haninge kommun",
+    "Huddinge": "Huddinge kommun",
+    "Nykvarn": "Nykvarns kommun",
+    "Nynäshamn": "Nynäshamns kommun",
+    "Salem": "Salems kommun",
+    "Södertälje": "Södertälje kommun",
+    "Tyresö": "Tyresö kommun",
+}
+
+
+def load_reference_data() -> None:
+    """The county's municipalities and the Södertörn figures (the fee's and coverage's denominators)."""
+    for code, name, latitude, longitude in data.STOCKHOLM_COUNTY:
+        upsert_municipality(
+            code=code,
+            name=name,
+            county=data.COUNTY,
+            latitude=latitude,
+            longitude=longitude,
+            in_network=name in data.SODERTORN,
+        )
+    for name, ((inhabitants_2020, inhabitants_2021), jobs_2021) in data.SODERTORN_FIGURES.items():
+        municipality = municipality_by_name(name)
+        set_figure(municipality, 2020, inhabitants=inhabitants_2020, source=data.APPROXIMATE_SOURCE, approximate=True)
+        set_figure(
+            municipality,
+            2021,
+            inhabitants=inhabitants_2021,
+            jobs=jobs_2021,
+            source=data.APPROXIMATE_SOURCE,
+            approximate=True,
+        )
+
+
+def load_organisations() -> None:
+    hosts = {}
+    for municipality_name, org_name in MUNICIPALITY_ORGANISATIONS.items():
+        municipality = municipality_by_name(municipality_name)
+        hosts[municipality_name] = upsert_organisation(
+            org_name,
+            sector=Sector.MUNICIPALITY,
+            status=S.MEMBER,
+            municipality=municipality,
+            member_since=MEMBER_SINCE,
+            website=f"https://www.{slugify(municipality_name)}.se",
+            description="Medlem i Södertörnssamarbetet.",
+        )
+    upsert_organisation(
+        "Södertörns kansli",
+        sector=Sector.MUNICIPALITY,
+        status=S.MEMBER,
+        municipality=municipality_by_name("Södertälje"),
+        parent=hosts["Södertälje"],
+        member_since=MEMBER_SINCE,
+        description="Samordnande kansli för Södertörnskommunerna. Värdkommunen är ett antagande i demon.",
+    )
+    for name, sector, status, municipality_name, employees, website in ORGANISATIONS:
+        upsert_organisation(
+            name,
+            sector=sector,
+            status=status,
+            municipality=municipality_by_name(municipality_name) if municipality_name else None,
+            member_since=MEMBER_SINCE if status == S.MEMBER else None,
+            employees=employees,
+            website=website,
+        )
+
+
+def load_demo() -> None:
+    set_setting("network_name", "CoAction Södertörn")
+    set_setting("region_name", "Södertörn")
+    set_setting("demo", "true")
+    load_reference_data()
+    load_organisations()

@@ -1,0 +1,86 @@
+"""Deterministic synthetic organisations at any scale, inserted in bulk (for benchmarks)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import sqlalchemy as sa
+
+from coaction.core.types import casefold_key, utcnow
+from coaction.extensions import db
+from coaction.members.models import MembershipStatus, Organisation, Sector
+from coaction.members.orgnr import OrgNumber
+from coaction.regions.models import Municipality
+
+BATCH = 2_000
+_FIRST = ("Grön", "Norr", "Söder", "Sjö", "Skog", "Berg", "Ström", "Ljus", "Vind", "Sol", "Älv", "Hav")
+_SECOND = ("kraft", "bygg", "logistik", "energi", "data", "fastigheter", "transport", "teknik", "miljö", "gruppen")
+_FORMS = ("AB", "AB", "AB", "Ekonomisk förening", "Stiftelsen", "Handelsbolag")
+# Weighted towards what a real network has: most are members, some prospects, a few others.
+_STATUSES = (
+    (MembershipStatus.MEMBER, 60),
+    (MembershipStatus.PROSPECT, 20),
+    (MembershipStatus.INVITED, 8),
+    (MembershipStatus.APPLIED, 4),
+    (MembershipStatus.PAUSED, 3),
+    (MembershipStatus.EXTERNAL, 5),
+)
+
+
+class SynthError(RuntimeError):
+    pass
+
+
+def synth_org_number(seed: int, index: int) -> str:
+    """Unique per (seed, index) within a run: '55' + seven digits from seed and index, and a Luhn digit."""
+    return str(OrgNumber.from_nine(f"55{(seed * 1_000_003 + index) % 10_000_000:07d}"))
+
+
+def _rows(count: int, seed: int, municipalities: list[Municipality]) -> Iterator[dict]:
+    # Reproducible test data, not secrets: a seeded pseudo-random generator is what we want.
+    rng = random.Random(seed)  # noqa: S311  # nosec B311
+    statuses, weights = zip(*_STATUSES, strict=True)
+    sectors = list(Sector)
+    now = utcnow()
+    for index in range(count):
+        name = f"{rng.choice(_FIRST)}{rng.choice(_SECOND)} {index + 1} {rng.choice(_FORMS)}"
+        municipality = rng.choice(municipalities) if municipalities else None
+        status = rng.choices(statuses, weights)[0]
+        yield {
+            "name": name,
+            "name_key": casefold_key(name),
+            "slug": f"synth-{seed}-{index + 1}",
+            "org_number": synth_org_number(seed, index),
+            "sector": rng.choice(sectors),
+            "employees": int(rng.paretovariate(1.2) * 10),
+            "municipality_id": municipality.id if municipality else None,
+            "latitude": municipality.latitude + rng.uniform(-0.05, 0.05) if municipality else None,
+            "longitude": municipality.longitude + rng.uniform(-0.08, 0.08) if municipality else None,
+            "status": status,
+            "status_changed_at": now,
+            "member_since": date(2021 + rng.randrange(5), rng.randrange(1, 13), 1)
+            if status == MembershipStatus.MEMBER
+            else None,
+            "created_at": now,
+            "updated_at": now,
+        }
+
+
+def synth_organisations(count: int, seed: int, progress: Callable[[int], None] = lambda n: None) -> int:
+    """Insert `count` organisations; the same seed always gives the same data. Refuses a seed already used."""
+    if db.session.scalar(sa.select(Organisation.id).where(Organisation.slug == f"synth-{seed}-1")):
+        raise SynthError(f"organisations for seed {seed} exist already; use another --seed or a fresh database")
+    municipalities = list(db.session.scalars(sa.select(Municipality).order_by(Municipality.code)))
+    batch: list[dict] = []
+    for row in _rows(count, seed, municipalities):
+        batch.append(row)
+        if len(batch) == BATCH:
+            db.session.execute(sa.insert(Organisation), batch)
+            progress(len(batch))
+            batch = []
+    if batch:
+        db.session.execute(sa.insert(Organisation), batch)
+        progress(len(batch))
+    return count

@@ -1,0 +1,32 @@
+"""What every template can use: the network's name, the demo flag, the navigation, formatting."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from coaction.core.settings import get_setting, is_demo
+
+# The public pages of DESIGN §5, in menu order. An entry without an endpoint is shown as "coming soon".
+NAVIGATION = (
+    ("public.home", _l("Home")),
+    (None, _l("Map")),
+    (None, _l("Infrastructure priorities")),
+    (None, _l("Members")),
+    (None, _l("Commitments")),
+    (None, _l("Activities")),
+    (None, _l("Network")),
+    (None, _l("Goals")),
+    (None, _l("Open data")),
+    (None, _l("Join")),
+)
+
+
+def init_templating(app: Flask) -> None:
+    @app.context_processor
+    def _site_context():
+        return {
+            "network_name": get_setting("network_name"),
+            "demo_instance": is_demo(),
+            "navigation": NAVIGATION,
+        }

@@ -1,0 +1,44 @@
+"""Test data builders: each takes only what a test cares about and fills in the rest."""
+
+from __future__ import annotations
+
+import itertools
+
+from coaction.extensions import db
+from coaction.members.models import MembershipStatus, Organisation, Sector
+from coaction.members.services import unique_slug
+from coaction.regions.models import Municipality
+
+_sequence = itertools.count(1)
+
+
+def make_municipality(**fields) -> Municipality:
+    number = next(_sequence)
+    values = {
+        "code": f"{9000 + number}",
+        "name": f"Testkommun {number}",
+        "county": "Testlän",
+        "latitude": 59.2,
+        "longitude": 17.9,
+        "in_network": True,
+    } | fields
+    municipality = Municipality(**values)
+    db.session.add(municipality)
+    db.session.flush()
+    return municipality
+
+
+def make_organisation(**fields) -> Organisation:
+    number = next(_sequence)
+    name = fields.pop("name", f"Testorganisation {number} AB")
+    values = {
+        "name": name,
+        "slug": unique_slug(name),
+        "sector": Sector.BUSINESS,
+        "status": MembershipStatus.MEMBER,
+        "employees": 50,
+    } | fields
+    organisation = Organisation(**values)
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation

@@ -1,0 +1,69 @@
+import sqlalchemy as sa
+
+from coaction.extensions import db
+from coaction.members.models import MembershipStatus, Organisation
+from coaction.members.orgnr import OrgNumber
+from coaction.regions.models import Municipality, MunicipalityFigure
+from coaction.seed.synth import synth_organisations
+
+
+def count(model):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_demo_loads_sodertorn_and_twice_changes_nothing(runner):
+    first = runner.invoke(args=["coaction", "demo"])
+    assert first.exit_code == 0, first.output
+    counts = {model: count(model) for model in (Municipality, MunicipalityFigure, Organisation)}
+    second = runner.invoke(args=["coaction", "demo"])
+    assert second.exit_code == 0, second.output
+    assert counts == {model: count(model) for model in counts}
+    assert counts[Municipality] == 26
+    names = set(db.session.scalars(sa.select(Municipality.name).where(Municipality.in_network)))
+    assert names == {"Botkyrka", "Haninge", "Huddinge", "Nykvarn", "Nynäshamn", "Salem", "Södertälje", "Tyresö"}
+
+
+def test_demo_figures_reproduce_the_annual_report(runner):
+    runner.invoke(args=["coaction", "demo"])
+
+    def inhabitants(year):
+        return db.session.scalar(sa.select(sa.func.sum(MunicipalityFigure.inhabitants)).filter_by(year=year))
+
+    assert inhabitants(2021) == 513_445
+    assert inhabitants(2021) - inhabitants(2020) == 5_893
+    assert 4 * inhabitants(2020) == 2_030_208  # the 2021 fee, 4 SEK per inhabitant at 31 Dec 2020
+    assert all(figure.approximate for figure in db.session.scalars(sa.select(MunicipalityFigure)))
+
+
+def test_demo_has_members_units_and_external_partners(runner):
+    runner.invoke(args=["coaction", "demo"])
+    office = db.session.scalar(sa.select(Organisation).filter_by(name="Södertörns kansli"))
+    assert office.parent.name == "Södertälje kommun"
+    assert office.org_number is None
+    statuses = set(db.session.scalars(sa.select(Organisation.status)))
+    assert {MembershipStatus.MEMBER, MembershipStatus.EXTERNAL} <= statuses
+
+
+def test_synth_is_deterministic_and_valid(app, runner):
+    result = runner.invoke(args=["coaction", "synth", "--orgs", "2500", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    rows = db.session.execute(
+        sa.select(Organisation.name, Organisation.org_number, Organisation.status).order_by(Organisation.id)
+    ).all()
+    assert len(rows) == 2500
+    assert len({number for _, number, _ in rows}) == 2500
+    for _, number, _ in rows[:200]:
+        OrgNumber.parse(number)
+    db.session.execute(sa.delete(Organisation))
+    synth_organisations(2500, seed=7)
+    again = db.session.execute(
+        sa.select(Organisation.name, Organisation.org_number, Organisation.status).order_by(Organisation.id)
+    ).all()
+    assert again == rows
+
+
+def test_synth_refuses_a_seed_already_used(runner):
+    assert runner.invoke(args=["coaction", "synth", "--orgs", "3", "--seed", "1"]).exit_code == 0
+    result = runner.invoke(args=["coaction", "synth", "--orgs", "3", "--seed", "1"])
+    assert result.exit_code != 0
+    assert "another --seed" in result.output

@@ -1,0 +1,3 @@
+from coaction import create_app
+
+app = create_app()
