@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from coaction import config as settings
-from coaction.extensions import babel, cache, csrf, db, migrate
+from coaction.extensions import babel, cache, csrf, db, limiter, login_manager, mailer, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -29,6 +29,14 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     cache.init_app(app)
+    limiter.init_app(app)
+    mailer.init_app(app)
+    init_login(app)
+    if app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from coaction.errors import init_error_handlers
     from coaction.security import init_security_headers
@@ -39,14 +47,31 @@ def create_app(config: dict | None = None) -> Flask:
     init_error_handlers(app)
     init_templating(app)
 
+    from coaction.admin import bp as admin_bp
+    from coaction.auth import bp as auth_bp
+    from coaction.mail import bp as mail_bp
     from coaction.public import bp as public_bp
 
-    app.register_blueprint(public_bp)
+    for blueprint in (public_bp, auth_bp, admin_bp, mail_bp):
+        app.register_blueprint(blueprint)
 
     from coaction.cli import coaction_cli
 
     app.cli.add_command(coaction_cli)
     return app
+
+
+def init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from coaction.auth.services import load_session_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_session_user)
 
 
 @event.listens_for(Engine, "connect")

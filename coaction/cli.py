@@ -13,27 +13,77 @@ coaction_cli = AppGroup("coaction", help="CoAction commands: demo data, syntheti
 @coaction_cli.command("demo")
 def demo_command() -> None:
     """Load the Södertörn demo data (idempotent)."""
-    from coaction.seed.demo import load_demo
+    from coaction.seed.demo import DEMO_PASSWORD, load_demo
 
-    load_demo()
+    logins = load_demo()
     db.session.commit()
-    click.echo("Demo data loaded (Södertörn).")
+    click.echo("Demo data loaded (Södertörn). Demo logins, all with the password " + DEMO_PASSWORD + ":")
+    for email, role in logins:
+        click.echo(f"  {role.value:<12} {email}")
 
 
 @coaction_cli.command("synth")
 @click.option("--orgs", type=click.IntRange(min=0), default=1000, show_default=True, help="Organisations.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
-def synth_command(orgs: int, seed: int) -> None:
+@click.option("--users-per-org", type=click.IntRange(min=0), default=1, show_default=True, help="Users per member.")
+def synth_command(orgs: int, seed: int, users_per_org: int) -> None:
     """Synthetic data at any scale for benchmarks, inserted in bulk."""
     from coaction.seed.demo import load_reference_data
-    from coaction.seed.synth import SynthError, synth_organisations
+    from coaction.seed.synth import SynthError, synth_organisations, synth_users
 
     load_reference_data()
     try:
         with click.progressbar(length=orgs, label="Organisations") as bar:
             synth_organisations(orgs, seed, progress=bar.update)
+        with click.progressbar(length=orgs * users_per_org, label="Users") as bar:
+            users = synth_users(seed, users_per_org, progress=bar.update)
     except SynthError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"{orgs} organisations made with seed {seed}.")
+    click.echo(f"{orgs} organisations and {users} users made with seed {seed}.")
+
+
+@coaction_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="", help="Full name (asked for when a new account is made).")
+@click.password_option(help="Asked for twice, hidden, when not given.")
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Make EMAIL an administrator: a new account, or an existing one promoted."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from coaction.admin.services import change_role
+    from coaction.auth.models import Role
+    from coaction.auth.passwords import password_problems
+    from coaction.auth.services import create_user, user_by_email
+
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error), param_hint="EMAIL") from error
+    user = user_by_email(email)
+    if user is None:
+        name = name or click.prompt("Name")
+        problems = password_problems(password, [name, email])
+        if problems:
+            raise click.BadParameter(problems[0], param_hint="--password")
+        create_user(email, name=name, password=password, role=Role.ADMIN, actor="cli")
+        click.echo(f"Administrator {email} created.")
+    else:
+        change_role(user, Role.ADMIN, actor="cli", ip=None)
+        user.active = True
+        click.echo(f"{email} is now an administrator (password unchanged).")
+    db.session.commit()
+
+
+@coaction_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
+def worker_command(burst: bool) -> None:
+    """Run background jobs from the Redis queue (needs COACTION_REDIS_URL)."""
+    from flask import current_app
+
+    from coaction.jobs import run_worker
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("COACTION_REDIS_URL is not set: without Redis, jobs run in the app itself.")
+    run_worker(current_app._get_current_object(), burst=burst)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +76,28 @@ def load(overrides: dict | None = None) -> dict:
         "TILE_URL": setting("TILE_URL", ""),
         "TILE_ATTRIBUTION": setting("TILE_ATTRIBUTION", ""),
         "HSTS": flag("HSTS", production),
+        # Absolute links in mails come from here, never from the request's Host header.
+        "BASE_URL": setting("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Behind a reverse proxy: how many proxies' X-Forwarded-* headers to trust (0: none).
+        "PROXY_HOPS": number("PROXY_HOPS", 0),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=number("REMEMBER_DAYS", 30)),
+        "RESET_TOKEN_HOURS": number("RESET_TOKEN_HOURS", 2),
+        "EMAIL_TOKEN_HOURS": number("EMAIL_TOKEN_HOURS", 48),
+        # Mail: SMTP when a server is set, otherwise kept in the outbox table and the log.
+        "MAIL_SERVER": setting("MAIL_SERVER"),
+        "MAIL_PORT": number("MAIL_PORT", 25),
+        "MAIL_USERNAME": setting("MAIL_USERNAME"),
+        "MAIL_PASSWORD": setting("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": flag("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": flag("MAIL_USE_SSL", False),
+        "MAIL_TIMEOUT": number("MAIL_TIMEOUT", 20),
+        "MAIL_DEFAULT_SENDER": setting("MAIL_DEFAULT_SENDER", "CoAction <noreply@coaction.example>"),
+        # Rate limits, in Flask-Limiter's notation; settings so that a benchmark can lift them and say so.
+        "RATELIMIT_ENABLED": flag("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": setting("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        "RESET_RATE_LIMIT": setting("RESET_RATE_LIMIT", "5 per minute;20 per hour"),
+        "FORM_RATE_LIMIT": setting("FORM_RATE_LIMIT", "20 per minute;200 per hour"),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
     }
     config.update(overrides)
@@ -86,8 +109,13 @@ def load(overrides: dict | None = None) -> dict:
             )
         # Development and tests only: a fixed key so sessions survive a restart of the dev server.
         config["SECRET_KEY"] = "dev-only-not-secret"  # noqa: S105  # nosec B105
-    config["CACHE_TYPE"] = "RedisCache" if config["REDIS_URL"] else "SimpleCache"
-    config["CACHE_REDIS_URL"] = config["REDIS_URL"]
-    config["CACHE_KEY_PREFIX"] = config["REDIS_PREFIX"] + "cache:"
-    config["CACHE_DEFAULT_TIMEOUT"] = 60
+    # Derived from the settings above unless given explicitly.
+    redis_url, prefix = config["REDIS_URL"], config["REDIS_PREFIX"]
+    config.setdefault("MAIL_BACKEND", "smtp" if config["MAIL_SERVER"] else "locmem")
+    config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    config.setdefault("RATELIMIT_KEY_PREFIX", prefix + "limits")
+    config.setdefault("CACHE_TYPE", "RedisCache" if redis_url else "SimpleCache")
+    config.setdefault("CACHE_REDIS_URL", redis_url)
+    config.setdefault("CACHE_KEY_PREFIX", prefix + "cache:")
+    config.setdefault("CACHE_DEFAULT_TIMEOUT", 60)
     return config

@@ -1,8 +1,19 @@
 """Imports every model so that Alembic and the tests see the whole schema."""
 
 from coaction.audit.models import AuditEvent
+from coaction.auth.models import User, UserToken
 from coaction.core.models import Setting
+from coaction.mail.models import OutgoingMail
 from coaction.members.models import Organisation
 from coaction.regions.models import Municipality, MunicipalityFigure
 
-__all__ = ["AuditEvent", "Municipality", "MunicipalityFigure", "Organisation", "Setting"]
+__all__ = [
+    "AuditEvent",
+    "Municipality",
+    "MunicipalityFigure",
+    "Organisation",
+    "OutgoingMail",
+    "Setting",
+    "User",
+    "UserToken",
+]

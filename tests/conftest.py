@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 from coaction import create_app
@@ -18,6 +19,10 @@ from coaction.extensions import db
 RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:8]
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 E2E_DIR = Path(__file__).parent / "e2e"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "app_config(**settings): settings for this test's app")
 
 
 def pytest_collection_modifyitems(items):
@@ -107,8 +112,18 @@ def empty_all_tables() -> None:
 
 
 @pytest.fixture
-def app(database_url):
-    app = create_app(app_config(database_url))
+def app(request, database_url):
+    """A fresh app per test. `@pytest.mark.app_config(KEY=value)` overrides settings; a test that uses
+    `mailbox` gets an app that sends by SMTP to the real test server."""
+    overrides = {}
+    marker = request.node.get_closest_marker("app_config")
+    if marker:
+        overrides.update(marker.kwargs)
+    if "mailbox" in request.fixturenames:
+        overrides.update(request.getfixturevalue("mailbox").settings)
+    if "redis_url" in request.fixturenames:
+        overrides.update(REDIS_URL=request.getfixturevalue("redis_url"))
+    app = create_app(app_config(database_url, **overrides))
     with app.app_context():
         yield app
         db.session.remove()
@@ -116,11 +131,127 @@ def app(database_url):
         db.engine.dispose()
 
 
+class FreshContextClient(FlaskClient):
+    """Each request in its own app context (and so its own database session and Flask-Login user),
+    as in production, although the test itself holds an app context open."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = FreshContextClient
     return app.test_client()
 
 
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+class Mailbox:
+    """What a real SMTP server (aiosmtpd) received, as parsed messages."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.messages: list = []
+        self.settings = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "BASE_URL": "http://coaction.test"}
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        from email import message_from_bytes
+        from email.policy import default
+
+        self.messages.append(message_from_bytes(envelope.content, policy=default))
+        return "250 Message accepted"
+
+    def wait_for(self, count: int, timeout: float = 10):
+        """The first `count` messages, waiting for background jobs to deliver them."""
+        import time
+
+        from coaction.jobs import wait_for_background_jobs
+
+        wait_for_background_jobs(timeout)
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(self.messages) >= count, f"{len(self.messages)} mails arrived, expected {count}"
+        return self.messages[:count]
+
+    @staticmethod
+    def text(message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    @staticmethod
+    def html(message) -> str:
+        return message.get_body(preferencelist=("html",)).get_content()
+
+
+@pytest.fixture(scope="session")
+def _smtp_server():
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:  # Controller(port=0) does not work: find a free port first
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mailbox = Mailbox(port)
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(_smtp_server):
+    _smtp_server.messages.clear()
+    return _smtp_server
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """Redis for the tests that exercise it: unreachable is a failure on CI, a skip elsewhere."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        Redis.from_url(url, socket_connect_timeout=2).ping()
+    except RedisError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis at {url} is unreachable: CI needs it")
+        pytest.skip(f"Redis at {url} is unreachable")
+    yield url
+    connection = Redis.from_url(url)
+    prefix = app_config("")["REDIS_PREFIX"]
+    keys = list(connection.scan_iter(f"{prefix}*")) + list(connection.scan_iter(f"rq:*{prefix}*"))
+    if keys:
+        connection.delete(*keys)
+
+
+@pytest.fixture
+def people(app):
+    """The cast of the access matrix: two organisations and a user in every role."""
+    from coaction.auth.models import Role
+    from tests.factories import make_organisation, make_user
+
+    org_a = make_organisation(name="Organisation A AB")
+    org_b = make_organisation(name="Organisation B AB")
+    cast = {
+        "member_a": make_user(role=Role.MEMBER, organisation=org_a),
+        "org_admin_a": make_user(role=Role.ORG_ADMIN, organisation=org_a),
+        "org_admin_b": make_user(role=Role.ORG_ADMIN, organisation=org_b),
+        "coordinator": make_user(role=Role.COORDINATOR),
+        "admin": make_user(role=Role.ADMIN),
+    }
+    db.session.commit()
+    return {"org_a": org_a, "org_b": org_b, **cast}
+
+
+def sign_in(client, user) -> None:
+    """Log a test client in as `user` without a round trip through the login form."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True

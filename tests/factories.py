@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+from coaction.auth.models import Role, User
+from coaction.auth.passwords import hash_password
 from coaction.extensions import db
 from coaction.members.models import MembershipStatus, Organisation, Sector
 from coaction.members.services import unique_slug
@@ -42,3 +44,22 @@ def make_organisation(**fields) -> Organisation:
     db.session.add(organisation)
     db.session.flush()
     return organisation
+
+
+PASSWORD = "lagom-Kanel-Tåg-91"  # noqa: S105
+_PASSWORD_HASH = hash_password(PASSWORD)  # hashing is slow on purpose: once for all test users
+
+
+def make_user(**fields) -> User:
+    number = next(_sequence)
+    values = {
+        "email": f"person{number}@example.se",
+        "name": f"Person {number}",
+        "role": Role.MEMBER,
+        "locale": "sv",
+        "password_hash": _PASSWORD_HASH,
+    } | fields
+    user = User(**values)
+    db.session.add(user)
+    db.session.flush()
+    return user

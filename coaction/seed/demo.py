@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
+
+from coaction.auth.models import Role
+from coaction.auth.services import create_user, user_by_email
 from coaction.core.settings import set_setting
 from coaction.core.text import slugify
+from coaction.extensions import db
 from coaction.members.models import MembershipStatus as S
-from coaction.members.models import Sector
+from coaction.members.models import Organisation, Sector
 from coaction.members.services import upsert_organisation
 from coaction.regions import data
 from coaction.regions.services import municipality_by_name, set_figure, upsert_municipality
@@ -106,9 +111,32 @@ def load_organisations() -> None:
         )
 
 
-def load_demo() -> None:
+# Demo accounts, one per role (and an org admin of a second organisation); printed by `make run`.
+DEMO_PASSWORD = "demo-Sodertorn-2026"  # noqa: S105  # nosec B105 (printed on purpose: demo instances only)
+DEMO_USERS = (
+    ("admin@coaction.example", "Alva Admin", Role.ADMIN, None),
+    ("samordnare@coaction.example", "Sam Samordnare", Role.COORDINATOR, "Södertörns kansli"),
+    ("orgadmin@sodertalje.example", "Olle Orgadmin", Role.ORG_ADMIN, "Södertälje kommun"),
+    ("medlem@sodertalje.example", "Mira Medlem", Role.MEMBER, "Södertälje kommun"),
+    ("orgadmin@scania.example", "Stina Scania", Role.ORG_ADMIN, "Scania CV AB"),
+)
+
+
+def load_users() -> list[tuple[str, Role]]:
+    logins = []
+    for email, name, role, organisation_name in DEMO_USERS:
+        if user_by_email(email) is None:
+            organisation = db.session.scalar(sa.select(Organisation).filter_by(name=organisation_name))
+            create_user(email, name=name, password=DEMO_PASSWORD, role=role, organisation=organisation, actor="demo")
+        logins.append((email, role))
+    return logins
+
+
+def load_demo() -> list[tuple[str, Role]]:
+    """Everything the demo shows; returns the demo logins."""
     set_setting("network_name", "CoAction Södertörn")
     set_setting("region_name", "Södertörn")
     set_setting("demo", "true")
     load_reference_data()
     load_organisations()
+    return load_users()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
 import sqlalchemy as sa
@@ -73,14 +74,46 @@ def synth_organisations(count: int, seed: int, progress: Callable[[int], None] =
     if db.session.scalar(sa.select(Organisation.id).where(Organisation.slug == f"synth-{seed}-1")):
         raise SynthError(f"organisations for seed {seed} exist already; use another --seed or a fresh database")
     municipalities = list(db.session.scalars(sa.select(Municipality).order_by(Municipality.code)))
-    batch: list[dict] = []
-    for row in _rows(count, seed, municipalities):
-        batch.append(row)
-        if len(batch) == BATCH:
-            db.session.execute(sa.insert(Organisation), batch)
-            progress(len(batch))
-            batch = []
-    if batch:
-        db.session.execute(sa.insert(Organisation), batch)
+    return insert_in_batches(Organisation, _rows(count, seed, municipalities), progress)
+
+
+def insert_in_batches(model: type, rows: Iterable[dict], progress: Callable[[int], None]) -> int:
+    """Bulk INSERTs of BATCH rows at a time, reporting each batch; returns how many rows went in."""
+    inserted = 0
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, BATCH)):
+        db.session.execute(sa.insert(model), batch)
         progress(len(batch))
-    return count
+        inserted += len(batch)
+    return inserted
+
+
+def synth_users(seed: int, per_organisation: int, progress: Callable[[int], None] = lambda n: None) -> int:
+    """Users for the seed's organisations: the first of each is its org admin. One shared password hash,
+    since hashing is deliberately slow (password: synth-password-1)."""
+    from coaction.auth.models import Role, User
+    from coaction.auth.passwords import hash_password
+
+    if per_organisation == 0:
+        return 0
+    password_hash = hash_password("synth-password-1")
+    organisations = db.session.execute(
+        sa.select(Organisation.id, Organisation.slug).where(Organisation.slug.like(f"synth-{seed}-%"))
+    ).all()
+    now = utcnow()
+    rows = (
+        {
+            "email": f"user{number + 1}@{slug}.example",
+            "name": f"Person {number + 1} {slug}",
+            "password_hash": password_hash,
+            "role": Role.ORG_ADMIN if number == 0 else Role.MEMBER,
+            "organisation_id": organisation_id,
+            "locale": "sv",
+            "active": True,
+            "session_version": 1,
+            "created_at": now,
+        }
+        for organisation_id, slug in organisations
+        for number in range(per_organisation)
+    )
+    return insert_in_batches(User, rows, progress)

@@ -1,0 +1,7 @@
+"""The administrator's pages: users and roles, and the audit log."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from coaction.admin import views  # noqa: E402,F401

@@ -1,0 +1,7 @@
+"""Accounts: log in and out, reset and change password, change email, the profile."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from coaction.auth import views  # noqa: E402,F401
