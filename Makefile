@@ -37,7 +37,7 @@ instance:
 # Debian's Chromium for the browser tests, installed only when missing.
 browser:
 	@command -v chromium >/dev/null || for attempt in 1 2 3; do \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    --no-install-recommends chromium chromium-driver && break; sleep 10; done
 	@command -v chromium >/dev/null || { echo "Could not install Debian's chromium."; exit 1; }
 
@@ -68,8 +68,12 @@ test-postgresql: setup
 test-browser: setup browser
 	$(PYTEST) -p no:xdist -m e2e tests
 
-# Benchmarks are never part of `make test`; they print their figures.
+# Benchmarks are never part of `make test`; they print their figures. Debian's wrk is installed only when missing.
 bench: setup
+	@command -v wrk >/dev/null || for attempt in 1 2 3; do \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends wrk && break; sleep 10; done
+	@command -v wrk >/dev/null || { echo "Could not install Debian's wrk."; exit 1; }
 	$(BIN)/python -m tests.benchmarks
 
 translations: setup

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, refresh
 
 LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
@@ -10,6 +10,8 @@ LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # commands and jobs: the default, unless force_locale says otherwise
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -79,7 +79,10 @@ def enqueue(name: str, *args: Any, long: bool = False) -> None:
 
 def enqueue_after_commit(name: str, *args: Any, long: bool = False) -> None:
     """Run or queue the job once the current transaction commits; a rollback drops it."""
-    db.session.info.setdefault(_PENDING, []).append((name, args, long))
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback before any other write still drops the job
+    session.info.setdefault(_PENDING, []).append((name, args, long))
 
 
 @event.listens_for(Session, "after_commit")

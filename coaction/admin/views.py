@@ -33,7 +33,6 @@ def users():
         found=found,
         role_labels=ROLE_LABELS,
         role_form=RoleForm,
-        active_form=ActiveForm(),
     )
 
 

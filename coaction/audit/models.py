@@ -3,7 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from coaction.core.types import UTCDateTime, utcnow
 from coaction.extensions import db
@@ -25,3 +26,13 @@ class AuditEvent(db.Model):
     target_label: Mapped[str | None] = mapped_column(sa.String(300))
     changes: Mapped[dict | None] = mapped_column(sa.JSON)
     ip: Mapped[str | None] = mapped_column(sa.String(45))
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_the_log(session: Session, _context, _instances) -> None:
+    if any(isinstance(row, AuditEvent) for row in (*session.dirty, *session.deleted)):
+        raise AuditLogIsAppendOnly("audit events are only ever added, never changed or deleted")

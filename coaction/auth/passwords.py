@@ -9,6 +9,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from zxcvbn import zxcvbn
 
+from coaction.core.text import slugify
+
 MIN_LENGTH = 10
 MIN_SCORE = 3  # zxcvbn: 0 (guessed at once) .. 4 (very strong)
 # zxcvbn's dictionaries are English only: Swedish words a password is often built from.
@@ -38,11 +40,13 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def personal_variants(texts: list[str]) -> list[str]:
-    """'Anna Svensson' -> anna svensson, anna, svensson, annasvensson: the ways a name ends up in a password."""
+    """'Anna Svensson' -> anna svensson, anna, svensson, annasvensson, and each without accents
+    (Fjällbacka -> fjallbacka): the ways a name ends up in a password."""
     variants: list[str] = []
     for text in filter(None, texts):
-        parts = [part for part in re.split(r"[^\w]+|_", text.lower()) if part]
-        variants += [text.lower(), *parts, "".join(parts)]
+        for spelling in {text.lower(), slugify(text).replace("-", " ")}:
+            parts = [part for part in re.split(r"[^\w]+|_", spelling) if part]
+            variants += [spelling, *parts, "".join(parts)]
     return variants
 
 
@@ -51,6 +55,12 @@ def password_problems(password: str, personal_words: list[str]) -> list[str]:
     if len(password) < MIN_LENGTH:
         return [str(_l("Use at least %(count)d characters.", count=MIN_LENGTH))]
     result = zxcvbn(password[:100], user_inputs=[*personal_variants(personal_words), *SWEDISH_WORDS])
+    # zxcvbn multiplies the guesses of the pieces, so "annaberg1" scores well; refuse it when most of it is you.
+    personal = sum(len(match["token"]) for match in result["sequence"] if match.get("dictionary_name") == "user_inputs")
+    if personal * 2 > len(password[:100]):
+        return [
+            str(_l("This password is mostly your name, email or organisation. Choose words that are not about you."))
+        ]
     if result["score"] >= MIN_SCORE:
         return []
     return [str(_l("This password is too easy to guess. Add more words or characters that are not about you."))]

@@ -62,6 +62,29 @@ def test_synth_is_deterministic_and_valid(app, runner):
     assert again == rows
 
 
+def test_demo_prints_a_login_for_every_role_and_they_work(runner):
+    from coaction.auth.models import Role
+    from coaction.auth.services import authenticate
+    from coaction.seed.demo import DEMO_PASSWORD
+
+    output = runner.invoke(args=["coaction", "demo"]).output
+    runner.invoke(args=["coaction", "demo"])
+    logins = [line.split() for line in output.splitlines() if line.startswith("  ")]
+    assert {role for role, _ in logins} == {role.value for role in Role}
+    for _, email in logins:
+        assert authenticate(email, DEMO_PASSWORD) is not None
+
+
+def test_synth_makes_users_for_every_organisation(runner):
+    from coaction.auth.models import Role, User
+
+    result = runner.invoke(args=["coaction", "synth", "--orgs", "30", "--seed", "3", "--users-per-org", "2"])
+    assert result.exit_code == 0, result.output
+    assert "60 users" in result.output
+    roles = db.session.scalars(sa.select(User.role)).all()
+    assert roles.count(Role.ORG_ADMIN) == 30 and roles.count(Role.MEMBER) == 30
+
+
 def test_synth_refuses_a_seed_already_used(runner):
     assert runner.invoke(args=["coaction", "synth", "--orgs", "3", "--seed", "1"]).exit_code == 0
     result = runner.invoke(args=["coaction", "synth", "--orgs", "3", "--seed", "1"])

@@ -1,0 +1,99 @@
+"""The access matrix: every route × every role, server side. Adding a route is one line in ROUTES;
+a route missing here fails test_every_route_is_in_the_matrix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from coaction import create_app
+from tests.conftest import app_config, sign_in
+
+ROLES = ("anonymous", "member_a", "org_admin_a", "org_admin_b", "coordinator", "admin")
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+COORDINATORS = frozenset({"coordinator", "admin"})
+ADMINS = frozenset({"admin"})
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    rule: str  # as in app.url_map
+    allowed: frozenset[str]
+    path: str = ""  # the URL to request; {names} are ids of the `people` fixture; defaults to the rule
+    data: dict = field(default_factory=dict)
+
+    def url(self, people) -> str:
+        return (self.path or self.rule).format(**{name: getattr(thing, "id", "") for name, thing in people.items()})
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path or self.rule}"
+
+
+ROUTES = (
+    Route("GET", "/", EVERYONE),
+    Route("GET", "/healthz", EVERYONE),
+    Route("GET", "/login", EVERYONE),
+    Route("POST", "/login", EVERYONE, data={"email": "x@example.se", "password": "wrong-password"}),
+    Route("POST", "/logout", EVERYONE),
+    Route("GET", "/reset", EVERYONE),
+    Route("POST", "/reset", EVERYONE, data={"email": "x@example.se"}),
+    Route("GET", "/reset/<token>", EVERYONE, "/reset/not-a-token"),
+    Route("POST", "/reset/<token>", EVERYONE, "/reset/not-a-token"),
+    Route("GET", "/account/email/confirm/<token>", EVERYONE, "/account/email/confirm/not-a-token"),
+    Route("POST", "/account/email/confirm/<token>", EVERYONE, "/account/email/confirm/not-a-token"),
+    Route("GET", "/account", SIGNED_IN),
+    Route("POST", "/account", SIGNED_IN, data={"profile-name": "Nytt Namn", "profile-locale": "sv"}),
+    Route("POST", "/account/password", SIGNED_IN),
+    Route("POST", "/account/email", SIGNED_IN),
+    Route("GET", "/admin/", ADMINS),
+    Route("GET", "/admin/users", ADMINS),
+    Route("POST", "/admin/users/<int:user_id>/role", ADMINS, "/admin/users/{member_a}/role", {"role": "member"}),
+    Route("POST", "/admin/users/<int:user_id>/active", ADMINS, "/admin/users/{member_a}/active", {"active": "1"}),
+    Route("GET", "/admin/audit", ADMINS),
+    Route("GET", "/coordinator/outbox/", COORDINATORS),
+)
+
+
+def is_login_redirect(response) -> bool:
+    return response.status_code in (301, 302, 303) and response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_access_matrix(client, people, route, role):
+    if role != "anonymous":
+        sign_in(client, people[role])
+    response = client.open(route.url(people), method=route.method, data=route.data)
+    assert response.status_code < 500
+    if role in route.allowed:
+        assert response.status_code != 403 and not is_login_redirect(response), f"{role} was refused"
+    elif role == "anonymous":
+        assert is_login_redirect(response), f"anonymous got {response.status_code}, not the login page"
+    else:
+        assert response.status_code == 403, f"{role} got {response.status_code}, not 403"
+
+
+def test_every_route_is_in_the_matrix(app):
+    covered = {(route.method, route.rule) for route in ROUTES}
+    missing = [
+        f"{method} {rule.rule}"
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+        if (method, rule.rule) not in covered
+    ]
+    assert missing == [], "add these routes to ROUTES in tests/test_access.py"
+
+
+def test_every_post_route_refuses_a_request_without_csrf_token(database_url, people):
+    """With CSRF on, as in production: no POST anywhere changes anything without the token."""
+    app = create_app(app_config(database_url, WTF_CSRF_ENABLED=True))
+    client = app.test_client()
+    sign_in(client, people["admin"])
+    for route in ROUTES:
+        if route.method == "POST":
+            response = client.post(route.url(people), data=route.data)
+            assert response.status_code == 400, f"{route} answered {response.status_code} without a CSRF token"
