@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from functools import cache
+import functools
 
 import sqlalchemy as sa
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from coaction.config import ROOT
-from coaction.extensions import db
+from coaction.extensions import cache, db
 from coaction.members.models import PUBLIC_STATUSES, Organisation
 from coaction.regions.models import Municipality
 
 
-@cache
+@functools.cache
 def migration_head(directory: str = str(ROOT / "migrations")) -> str | None:
     config = Config()
     config.set_main_option("script_location", directory)
@@ -32,6 +32,7 @@ def database_health() -> dict:
     return {"database": "ok", "migration": current, "head": head, "up_to_date": current == head}
 
 
+@cache.memoize(timeout=60)  # figures for the home page: a minute old is fine
 def network_overview() -> dict:
     members = db.session.scalar(
         sa.select(sa.func.count()).select_from(Organisation).where(Organisation.status.in_(PUBLIC_STATUSES))

@@ -29,10 +29,12 @@ WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21
 
 
 @pytest.fixture(scope="session")
-def live_server(database_url):
-    """The app served by a real threaded WSGI server on a free port; tests write through their own `app`."""
-    app = create_app(app_config(database_url))
+def live_server(database_url, _smtp_server):
+    """The app served by a real threaded WSGI server on a free port, sending mail to the test SMTP server;
+    tests write through their own `app`. The login limit is raised so that the journeys never meet it."""
+    app = create_app(app_config(database_url, **_smtp_server.settings, LOGIN_RATE_LIMIT="200 per minute"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # links in mails lead back here
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
