@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 
 def csp_nonce() -> str:
@@ -46,8 +46,18 @@ def content_security_policy(nonce: str, tile_url: str = "", frameable: bool = Fa
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
+def has_nul(values) -> bool:
+    return any("\x00" in value for value in values)
+
+
 def init_security_headers(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.before_request
+    def _refuse_nul_bytes():
+        # No text anyone types contains NUL, and PostgreSQL refuses it: a clear 400, not a 500 later.
+        if has_nul(request.args.values()) or has_nul(request.form.values()) or "\x00" in request.path:
+            abort(400)
 
     @app.after_request
     def _set_headers(response):

@@ -226,7 +226,7 @@ def redis_url():
     yield url
     connection = Redis.from_url(url)
     prefix = app_config("")["REDIS_PREFIX"]
-    keys = list(connection.scan_iter(f"{prefix}*")) + list(connection.scan_iter(f"rq:*{prefix}*"))
+    keys = list(connection.scan_iter(f"*{prefix}*"))  # cache, queue and rate-limit keys of this run
     if keys:
         connection.delete(*keys)
 

@@ -97,3 +97,18 @@ def test_every_post_route_refuses_a_request_without_csrf_token(database_url, peo
         if route.method == "POST":
             response = client.post(route.url(people), data=route.data)
             assert response.status_code == 400, f"{route} answered {response.status_code} without a CSRF token"
+
+
+JUNK = ("\x00", "x" * 5000, "'; DROP TABLE user_account; --", "<script>alert(1)</script>", "ÅÄÖ\u202e\ufeff", "-1")
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=["nul", "long", "sql", "html", "unicode", "negative"])
+@pytest.mark.parametrize("role", ["anonymous", "admin"])
+def test_no_input_reaches_a_500(client, people, junk, role):
+    if role != "anonymous":
+        sign_in(client, people[role])
+    for route in ROUTES:
+        fields = dict.fromkeys(route.data, junk) | {"email": junk, "password": junk, "q": junk, "page": junk}
+        url = route.url(people)
+        response = client.open(url, method=route.method, data=fields, query_string={"q": junk, "page": junk})
+        assert response.status_code < 500, f"{route} answered {response.status_code} to {junk[:20]!r}"

@@ -122,3 +122,14 @@ def test_too_many_login_attempts_get_429_with_a_clear_page(app, client):
     assert response.status_code == 429
     assert "För många försök" in response.get_data(as_text=True)
     assert client.get("/login").status_code == 200  # looking at the form is not limited
+
+
+@pytest.mark.app_config(LOGIN_RATE_LIMIT="2 per minute")
+def test_with_redis_the_login_limit_is_counted_in_redis(app, client, redis_url):
+    from redis import Redis
+
+    for _ in range(2):
+        login(client, "nobody@example.se", "wrong-password-1")
+    assert login(client, "nobody@example.se", "wrong-password-1").status_code == 429
+    keys = list(Redis.from_url(redis_url).scan_iter("*" + app.config["RATELIMIT_KEY_PREFIX"] + "*"))
+    assert keys, "no rate-limit counter under this run's Redis prefix"
