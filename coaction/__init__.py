@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 
 from flask import Flask
@@ -47,18 +48,22 @@ def create_app(config: dict | None = None) -> Flask:
     init_error_handlers(app)
     init_templating(app)
 
-    from coaction.admin import bp as admin_bp
-    from coaction.auth import bp as auth_bp
-    from coaction.mail import bp as mail_bp
-    from coaction.public import bp as public_bp
-
-    for blueprint in (public_bp, auth_bp, admin_bp, mail_bp):
-        app.register_blueprint(blueprint)
+    register_blueprints(app)
 
     from coaction.cli import coaction_cli
 
     app.cli.add_command(coaction_cli)
     return app
+
+
+FEATURES = ("public", "auth", "admin", "mail", "members")
+
+
+def register_blueprints(app: Flask) -> None:
+    """Each feature's blueprint lives in its package; its views module adds the routes to it."""
+    for feature in FEATURES:
+        importlib.import_module(f"coaction.{feature}.views")
+        app.register_blueprint(importlib.import_module(f"coaction.{feature}").bp)
 
 
 def init_login(app: Flask) -> None:

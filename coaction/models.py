@@ -4,11 +4,13 @@ from coaction.audit.models import AuditEvent
 from coaction.auth.models import User, UserToken
 from coaction.core.models import Setting
 from coaction.mail.models import OutgoingMail
-from coaction.members.models import Organisation
+from coaction.members.models import MembershipApplication, MembershipEvent, Organisation
 from coaction.regions.models import Municipality, MunicipalityFigure
 
 __all__ = [
     "AuditEvent",
+    "MembershipApplication",
+    "MembershipEvent",
     "Municipality",
     "MunicipalityFigure",
     "Organisation",

@@ -12,13 +12,13 @@ NAVIGATION = (
     ("public.home", _l("Home")),
     (None, _l("Map")),
     (None, _l("Infrastructure priorities")),
-    (None, _l("Members")),
+    ("members.directory", _l("Members")),
     (None, _l("Commitments")),
     (None, _l("Activities")),
     (None, _l("Network")),
     (None, _l("Goals")),
     (None, _l("Open data")),
-    (None, _l("Join")),
+    ("members.join", _l("Join")),
 )
 
 

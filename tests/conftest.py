@@ -235,7 +235,8 @@ def redis_url():
 def people(app):
     """The cast of the access matrix: two organisations and a user in every role."""
     from coaction.auth.models import Role
-    from tests.factories import make_organisation, make_user
+    from coaction.members.models import ApplicationKind
+    from tests.factories import make_application, make_organisation, make_user
 
     org_a = make_organisation(name="Organisation A AB")
     org_b = make_organisation(name="Organisation B AB")
@@ -246,6 +247,8 @@ def people(app):
         "coordinator": make_user(role=Role.COORDINATOR),
         "admin": make_user(role=Role.ADMIN),
     }
+    cast["application"] = make_application()  # a new organisation waiting for the coordinator
+    cast["join_request"] = make_application(org_a, kind=ApplicationKind.JOIN)  # someone asking to join A
     db.session.commit()
     return {"org_a": org_a, "org_b": org_b, **cast}
 

@@ -6,6 +6,7 @@ import itertools
 
 from coaction.auth.models import Role, User
 from coaction.auth.passwords import hash_password
+from coaction.core.types import utcnow
 from coaction.extensions import db
 from coaction.members.models import MembershipStatus, Organisation, Sector
 from coaction.members.services import unique_slug
@@ -63,3 +64,25 @@ def make_user(**fields) -> User:
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def make_application(organisation=None, user=None, **fields):
+    from coaction.members.models import ApplicationKind, ApplicationStatus, MembershipApplication
+
+    applicant = user or make_user()
+    name = organisation.name if organisation else f"Sökande {next(_sequence)} AB"
+    values = {
+        "kind": ApplicationKind.NEW,
+        "status": ApplicationStatus.SUBMITTED,
+        "organisation": organisation or make_organisation(name=name, status=MembershipStatus.APPLIED),
+        "submitted": {"name": name, "org_number": "556036-0793", "sector": "business", "employees": 10},
+        "contact_name": applicant.name,
+        "contact_email": applicant.email,
+        "contact_locale": "sv",
+        "user_id": applicant.id,
+    } | fields
+    application = MembershipApplication(**values)
+    application.submitted_at = application.created_at = utcnow()
+    db.session.add(application)
+    db.session.flush()
+    return application

@@ -2,9 +2,34 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
+from wtforms.validators import EqualTo, Length, ValidationError
 
-from coaction.core.forms import email_address, new_password_fields, required
+from coaction.auth.passwords import password_problems
+from coaction.core.forms import email_address, required
+
+
+class StrongPassword:
+    """Long enough, and not guessable from the person's own name, email or organisation (form.personal_words)."""
+
+    def __call__(self, form: FlaskForm, field) -> None:
+        problems = password_problems(field.data or "", list(getattr(form, "personal_words", [])))
+        if problems:
+            raise ValidationError(problems[0])
+
+
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(
+        _l("New password"),
+        validators=[required(), Length(max=200), StrongPassword()],
+        description=_l("At least 10 characters. A few unrelated words make a strong password."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[required(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
 
 
 class LoginForm(FlaskForm):

@@ -13,6 +13,7 @@ from coaction.core.text import slugify
 
 MIN_LENGTH = 10
 MIN_SCORE = 3  # zxcvbn: 0 (guessed at once) .. 4 (very strong)
+ZXCVBN_MAX_LENGTH = 72  # zxcvbn refuses longer input; a longer password is judged by its start
 # zxcvbn's dictionaries are English only: Swedish words a password is often built from.
 SWEDISH_WORDS = (
     "lösenord", "losenord", "sommar", "vinter", "hösten", "våren", "sverige", "stockholm", "södertälje",
@@ -54,10 +55,11 @@ def password_problems(password: str, personal_words: list[str]) -> list[str]:
     """What is wrong with a new password, as messages for the form; empty when it is good enough."""
     if len(password) < MIN_LENGTH:
         return [str(_l("Use at least %(count)d characters.", count=MIN_LENGTH))]
-    result = zxcvbn(password[:100], user_inputs=[*personal_variants(personal_words), *SWEDISH_WORDS])
+    judged = password[:ZXCVBN_MAX_LENGTH]
+    result = zxcvbn(judged, user_inputs=[*personal_variants(personal_words), *SWEDISH_WORDS])
     # zxcvbn multiplies the guesses of the pieces, so "annaberg1" scores well; refuse it when most of it is you.
     personal = sum(len(match["token"]) for match in result["sequence"] if match.get("dictionary_name") == "user_inputs")
-    if personal * 2 > len(password[:100]):
+    if personal * 2 > len(judged):
         return [
             str(_l("This password is mostly your name, email or organisation. Choose words that are not about you."))
         ]

@@ -33,8 +33,9 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def enum_column(enum_class: type[enum.Enum], **kwargs) -> sa.Enum:
-    """A string enum checked by a constraint, never a native PostgreSQL type (those outlive a downgrade)."""
+def enum_column(enum_class: type[enum.Enum], name: str | None = None) -> sa.Enum:
+    """A string enum checked by a constraint, never a native PostgreSQL type (those outlive a downgrade).
+    `name` names the constraint when one table has two columns of the same enum."""
     return sa.Enum(
         enum_class,
         native_enum=False,
@@ -42,8 +43,7 @@ def enum_column(enum_class: type[enum.Enum], **kwargs) -> sa.Enum:
         length=32,
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
-        name=enum_class.__name__.lower(),
-        **kwargs,
+        name=name or enum_class.__name__.lower(),
     )
 
 

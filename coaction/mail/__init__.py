@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("mail", __name__, url_prefix="/coordinator/outbox")
-
-from coaction.mail import views  # noqa: E402,F401

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 
 import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mailman import EmailMultiAlternatives
+from markupsafe import Markup, escape
 
 from coaction.core.types import utcnow
 from coaction.extensions import db
@@ -18,13 +20,27 @@ from coaction.mail.models import MailStatus, OutgoingMail
 log = logging.getLogger(__name__)
 
 
+URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def text_to_html(text: str) -> Markup:
+    """The HTML part from the text part: one paragraph per blank-line block, addresses as links."""
+    paragraphs = []
+    for block in filter(None, (part.strip() for part in text.split("\n\n"))):
+        escaped = str(escape(block))
+        linked = URL.sub(lambda match: f'<a href="{match.group(0)}">{match.group(0)}</a>', escaped)
+        paragraphs.append(f"<p>{linked.replace(chr(10), '<br>')}</p>")
+    return Markup("\n".join(paragraphs))  # noqa: S704 (built from escaped text)
+
+
 def render_mail(template: str, locale: str, **context) -> tuple[str, str, str]:
-    """(subject, text, html). Links are built from BASE_URL, never from the request's Host header."""
+    """(subject, text, html) from mail/<template>.subject.txt and .txt. Links are built from BASE_URL,
+    never from the request's Host header."""
     app = current_app._get_current_object()
     with app.test_request_context(base_url=app.config["BASE_URL"]), force_locale(locale):
         subject = render_template(f"mail/{template}.subject.txt", **context).strip()
         text = render_template(f"mail/{template}.txt", **context)
-        html = render_template(f"mail/{template}.html", subject=subject, **context)
+        html = render_template("mail/_layout.html", subject=subject, body=text_to_html(text))
     return subject, text, html
 
 

@@ -1,1 +1,5 @@
-"""Organisations: members, prospects and external partners of the network."""
+"""Organisations: members, prospects and external partners of the network; signing up and deciding."""
+
+from flask import Blueprint
+
+bp = Blueprint("members", __name__)

@@ -65,6 +65,7 @@ class Organisation(db.Model):
     longitude: Mapped[float | None]
     website: Mapped[str | None] = mapped_column(sa.String(300))
     description: Mapped[str | None] = mapped_column(sa.Text)
+    logo_filename: Mapped[str | None] = mapped_column(sa.String(100))
     status: Mapped[MembershipStatus] = mapped_column(enum_column(MembershipStatus), index=True)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     member_since: Mapped[date | None]
@@ -91,3 +92,74 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
+
+
+class MembershipEvent(db.Model):
+    """Every change of an organisation's membership status, dated: the history behind `status`."""
+
+    __tablename__ = "membership_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[MembershipStatus | None] = mapped_column(enum_column(MembershipStatus, name="from_status"))
+    to_status: Mapped[MembershipStatus] = mapped_column(enum_column(MembershipStatus, name="to_status"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+
+
+class ApplicationKind(StrEnum):
+    NEW = "new"  # a new organisation applies
+    RECORD = "record"  # attaches to an existing prospect, invited, rejected or external record
+    JOIN = "join"  # a person asks to join an organisation that is already a member; its admins decide
+
+
+class ApplicationStatus(StrEnum):
+    UNCONFIRMED = "unconfirmed"  # waiting for the contact to confirm the email address
+    SUBMITTED = "submitted"  # in the coordinator's (or, for JOIN, the organisation's admins') queue
+    INFO_REQUESTED = "info_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class MembershipApplication(db.Model):
+    """What a signing-up organisation (or a person asking to join a member) submitted, and the decision."""
+
+    __tablename__ = "membership_application"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ApplicationKind | None] = mapped_column(enum_column(ApplicationKind))
+    status: Mapped[ApplicationStatus] = mapped_column(enum_column(ApplicationStatus), index=True)
+    # Resolved when the email is confirmed (not before, so that unconfirmed sign-ups create no records).
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    # The record's status before this application made it `applied`: restored if the application is rejected.
+    previous_status: Mapped[MembershipStatus | None] = mapped_column(
+        enum_column(MembershipStatus, name="previous_status")
+    )
+    # What the applicant typed about the organisation; fills the record on approval.
+    submitted: Mapped[dict] = mapped_column(sa.JSON)
+    motivation: Mapped[str | None] = mapped_column(sa.Text)
+    contact_name: Mapped[str] = mapped_column(sa.String(200))
+    contact_email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    contact_locale: Mapped[str] = mapped_column(sa.String(5))
+    # Held until the address is confirmed; then the account is made and this is cleared.
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    confirm_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    confirm_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    info_request: Mapped[str | None] = mapped_column(sa.Text)
+    info_answer: Mapped[str | None] = mapped_column(sa.Text)
+    decision_note: Mapped[str | None] = mapped_column(sa.Text)
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def name(self) -> str:
+        """The organisation's name as applied for (how lists and the audit log name an application)."""
+        return self.submitted.get("name", "")

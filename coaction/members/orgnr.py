@@ -9,7 +9,11 @@ _SEPARATORS = re.compile(r"[\s\-+]")
 
 
 class InvalidOrgNumber(ValueError):
-    """The text is not a valid organisation number; str(error) says why, in English."""
+    """The text is not a valid organisation number; str(error) says why in English, `code` for the forms."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
 
 
 def luhn_check_digit(nine_digits: str) -> int:
@@ -31,17 +35,17 @@ class OrgNumber:
     def parse(cls, text: str) -> OrgNumber:
         compact = _SEPARATORS.sub("", text or "")
         if not compact:
-            raise InvalidOrgNumber("empty")
+            raise InvalidOrgNumber("empty", "empty")
         if not compact.isdigit():
-            raise InvalidOrgNumber("only digits and a dash are allowed")
+            raise InvalidOrgNumber("only digits and a dash are allowed", "characters")
         if len(compact) == 12:
             if not compact.startswith("16"):
-                raise InvalidOrgNumber("a 12-digit number must start with 16")
+                raise InvalidOrgNumber("a 12-digit number must start with 16", "prefix")
             compact = compact[2:]
         if len(compact) != 10:
-            raise InvalidOrgNumber("must have 10 digits")
+            raise InvalidOrgNumber("must have 10 digits", "length")
         if luhn_check_digit(compact[:9]) != int(compact[9]):
-            raise InvalidOrgNumber("the check digit is wrong")
+            raise InvalidOrgNumber("the check digit is wrong", "check_digit")
         return cls(compact)
 
     @classmethod

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
+from coaction.audit.services import record
+from coaction.core.pagination import Page, paginate
 from coaction.core.text import slugify
-from coaction.core.types import utcnow
+from coaction.core.types import casefold_key, utcnow
 from coaction.extensions import db
-from coaction.members.models import MembershipStatus, Organisation, Sector
+from coaction.members.models import PUBLIC_STATUSES, MembershipEvent, MembershipStatus, Organisation, Sector
 from coaction.regions.models import Municipality
 
 
@@ -53,3 +56,76 @@ def upsert_organisation(
         setattr(organisation, key, value)
     db.session.flush()
     return organisation
+
+
+def change_status(
+    organisation: Organisation,
+    status: MembershipStatus,
+    *,
+    actor,
+    note: str | None = None,
+    ip: str | None = None,
+) -> None:
+    """The one way a membership status changes: dated in the history and audited."""
+    if organisation.status == status:
+        return
+    previous = organisation.status
+    db.session.add(
+        MembershipEvent(
+            organisation_id=organisation.id,
+            from_status=previous,
+            to_status=status,
+            actor_id=getattr(actor, "id", None),
+            note=note,
+        )
+    )
+    record(actor, "organisation.status_changed", organisation, {"status": [str(previous), str(status)]}, ip)
+    organisation.status = status
+    organisation.status_changed_at = utcnow()
+    if status == MembershipStatus.MEMBER and organisation.member_since is None:
+        organisation.member_since = utcnow().date()
+    db.session.flush()
+
+
+def find_members(
+    *,
+    text: str = "",
+    sector: Sector | None = None,
+    municipality_id: int | None = None,
+    page: int = 1,
+    per_page: int = 30,
+) -> Page:
+    """The public directory: members and paused members only, never prospects, applicants or partners."""
+    query = (
+        sa.select(Organisation)
+        .where(Organisation.status.in_(PUBLIC_STATUSES))
+        .options(joinedload(Organisation.municipality))
+        .order_by(Organisation.name_key, Organisation.id)
+    )
+    if text.strip():
+        query = query.where(Organisation.name_key.contains(casefold_key(text), autoescape=True))
+    if sector is not None:
+        query = query.where(Organisation.sector == sector)
+    if municipality_id is not None:
+        query = query.where(Organisation.municipality_id == municipality_id)
+    return paginate(query, page, per_page)
+
+
+def public_organisation(slug: str) -> Organisation | None:
+    return db.session.scalar(
+        sa.select(Organisation).where(Organisation.slug == slug, Organisation.status.in_(PUBLIC_STATUSES))
+    )
+
+
+def public_units(organisation: Organisation) -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .where(Organisation.parent_id == organisation.id, Organisation.status.in_(PUBLIC_STATUSES))
+            .order_by(Organisation.name_key)
+        )
+    )
+
+
+def organisation_by_number(org_number: str) -> Organisation | None:
+    return db.session.scalar(sa.select(Organisation).where(Organisation.org_number == org_number))

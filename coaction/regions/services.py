@@ -55,3 +55,7 @@ def network_municipalities() -> list[Municipality]:
     return list(
         db.session.scalars(sa.select(Municipality).where(Municipality.in_network.is_(True)).order_by(Municipality.name))
     )
+
+
+def all_municipalities() -> list[Municipality]:
+    return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))

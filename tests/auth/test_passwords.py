@@ -35,3 +35,7 @@ def test_weak_passwords_are_refused_with_a_reason(password, words):
 @pytest.mark.parametrize("password", ["lagom-Kanel-Tåg-91", "correct horse battery staple", "Fjällräv pumpar 7 cyklar"])
 def test_strong_passwords_pass(password):
     assert password_problems(password, ["Anna Svensson", "anna@example.se"]) == []
+
+
+def test_a_very_long_password_is_judged_not_refused():
+    assert password_problems("Cykel båt tåg buss " * 20, ["Anna"]) == []

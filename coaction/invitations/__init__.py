@@ -1,0 +1,1 @@
+"""Inviting actors and colleagues, and following every invitation to the end."""

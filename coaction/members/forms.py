@@ -1,0 +1,95 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, Length, NumberRange, Optional, ValidationError
+
+from coaction.auth.forms import new_password_fields
+from coaction.core.forms import email_address, required
+from coaction.members.labels import SECTOR_LABELS
+from coaction.members.orgnr import InvalidOrgNumber, normalise_org_number
+
+ORG_NUMBER_MESSAGES = {
+    "empty": _l("Enter the organisation number."),
+    "characters": _l("Use only digits and a dash, as in 556036-0793."),
+    "prefix": _l("A 12-digit number must start with 16, as in 16556036-0793."),
+    "length": _l("An organisation number has 10 digits, as in 556036-0793."),
+    "check_digit": _l("The last digit does not match: check the number for a typing error."),
+}
+
+
+def valid_org_number(_form: FlaskForm, field) -> None:
+    """Normalises the field to NNNNNN-NNNN, or says in words what is wrong with it."""
+    try:
+        field.data = normalise_org_number(field.data or "")
+    except InvalidOrgNumber as error:
+        raise ValidationError(ORG_NUMBER_MESSAGES[error.code]) from error
+
+
+def sector_choices(blank: str | None = None) -> list[SelectChoice]:
+    choices = [SelectChoice(sector.value, label) for sector, label in SECTOR_LABELS.items()]
+    return [SelectChoice("", blank), *choices] if blank is not None else choices
+
+
+class JoinForm(FlaskForm):
+    name = StringField(_l("Name of the organisation"), validators=[required(), Length(max=200)])
+    org_number = StringField(
+        _l("Organisation number"),
+        validators=[valid_org_number],
+        description=_l("Ten digits, as in 556036-0793."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    sector = SelectField(_l("Sector"), choices=sector_choices())
+    employees = IntegerField(
+        _l("Number of employees"),
+        validators=[required(), NumberRange(min=0, max=1_000_000, message=_l("Give a number from 0 upwards."))],
+        render_kw={"inputmode": "numeric"},
+    )
+    municipality = SelectField(_l("Municipality"), coerce=int)
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    website = URLField(
+        _l("Website"),
+        validators=[Optional(), Length(max=300), URL(message=_l("Give the whole address, as in https://example.se."))],
+    )
+    description = TextAreaField(_l("About the organisation"), validators=[Optional(), Length(max=2000)])
+    motivation = TextAreaField(
+        _l("Why do you want to join?"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 4}
+    )
+    contact_name = StringField(
+        _l("Your name"), validators=[required(), Length(max=200)], render_kw={"autocomplete": "name"}
+    )
+    contact_email = StringField(
+        _l("Your email"), validators=email_address(), render_kw={"autocomplete": "email", "type": "email"}
+    )
+    password, confirm = new_password_fields()
+    locale = SelectField(_l("Your language"), choices=[SelectChoice("sv", "Svenska"), SelectChoice("en", "English")])
+
+    def __init__(self, *args, municipalities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality.choices = [SelectChoice(0, _l("Choose a municipality"))] + [
+            SelectChoice(m.id, m.name) for m in municipalities
+        ]
+        self.personal_words = [self.name.data or "", self.contact_name.data or "", self.contact_email.data or ""]
+
+
+class DirectoryFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    q = StringField(_l("Search by name"), validators=[Optional(), Length(max=100)])
+    sector = SelectField(_l("Sector"), choices=sector_choices(_l("All sectors")), validators=[Optional()])
+    municipality = SelectField(_l("Municipality"), validators=[Optional()])
+
+    def __init__(self, *args, municipalities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality.choices = [SelectChoice("", _l("All municipalities"))] + [
+            SelectChoice(str(m.id), m.name) for m in municipalities
+        ]
+
+
+class DecisionForm(FlaskForm):
+    note = TextAreaField(_l("Message to the applicant"), validators=[Optional(), Length(max=2000)])
+
+
+class InfoAnswerForm(FlaskForm):
+    answer = TextAreaField(_l("Your answer"), validators=[required(), Length(max=4000)])
