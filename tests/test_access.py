@@ -69,6 +69,7 @@ ROUTES = (
         NOBODY,
         "/account/applications/{application.id}/answer",
     ),
+    Route("GET", "/coordinator/", COORDINATORS),
     Route("GET", "/coordinator/applications", COORDINATORS),
     Route(
         "GET",
@@ -90,6 +91,8 @@ ROUTES = (
         frozenset({"org_admin_a", "coordinator", "admin"}),
         "/organisation/requests/{join_request.id}/approve",
     ),
+    # coverage, prospects and fees
+    # invitations
 )
 
 

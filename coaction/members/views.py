@@ -140,6 +140,12 @@ def answer(application_id: int):
     )
 
 
+@bp.get("/coordinator/")
+@require(can_review_applications)
+def coordinator_home():
+    return render_template("coordinator/index.html")
+
+
 @bp.get("/coordinator/applications")
 @require(can_review_applications)
 def application_queue():
