@@ -12,9 +12,13 @@ coaction_cli = AppGroup("coaction", help="CoAction commands: demo data, syntheti
 
 @coaction_cli.command("demo")
 def demo_command() -> None:
-    """Load the Södertörn demo data (idempotent)."""
+    """Load the Södertörn demo data (idempotent). Refused in production: it makes accounts with a known password."""
+    from flask import current_app
+
     from coaction.seed.demo import DEMO_PASSWORD, load_demo
 
+    if current_app.config["ENV"] == "production":
+        raise click.ClickException("the demo makes accounts with a published password: not in production")
     logins = load_demo()
     db.session.commit()
     click.echo("Demo data loaded (Södertörn). Demo logins, all with the password " + DEMO_PASSWORD + ":")
@@ -47,12 +51,12 @@ def synth_command(orgs: int, seed: int, users_per_org: int) -> None:
 @coaction_cli.command("create-admin")
 @click.argument("email")
 @click.option("--name", default="", help="Full name (asked for when a new account is made).")
-@click.password_option(help="Asked for twice, hidden, when not given.")
-def create_admin_command(email: str, name: str, password: str) -> None:
+@click.option("--password", default=None, help="For a new account; asked for twice, hidden, when not given.")
+def create_admin_command(email: str, name: str, password: str | None) -> None:
     """Make EMAIL an administrator: a new account, or an existing one promoted."""
     from email_validator import EmailNotValidError, validate_email
 
-    from coaction.admin.services import change_role
+    from coaction.admin.services import change_role, set_active
     from coaction.auth.models import Role
     from coaction.auth.passwords import password_problems
     from coaction.auth.services import create_user, user_by_email
@@ -64,6 +68,7 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     user = user_by_email(email)
     if user is None:
         name = name or click.prompt("Name")
+        password = password or click.prompt("Password", hide_input=True, confirmation_prompt=True)
         problems = password_problems(password, [name, email])
         if problems:
             raise click.BadParameter(problems[0], param_hint="--password")
@@ -71,7 +76,7 @@ def create_admin_command(email: str, name: str, password: str) -> None:
         click.echo(f"Administrator {email} created.")
     else:
         change_role(user, Role.ADMIN, actor="cli", ip=None)
-        user.active = True
+        set_active(user, True, actor="cli", ip=None)
         click.echo(f"{email} is now an administrator (password unchanged).")
     db.session.commit()
 

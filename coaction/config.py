@@ -83,6 +83,7 @@ def load(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_DURATION": timedelta(days=number("REMEMBER_DAYS", 30)),
         "RESET_TOKEN_HOURS": number("RESET_TOKEN_HOURS", 2),
         "EMAIL_TOKEN_HOURS": number("EMAIL_TOKEN_HOURS", 48),
+        "INVITATION_DAYS": number("INVITATION_DAYS", 14),
         # Mail: SMTP when a server is set, otherwise kept in the outbox table and the log.
         "MAIL_SERVER": setting("MAIL_SERVER"),
         "MAIL_PORT": number("MAIL_PORT", 25),
@@ -98,6 +99,7 @@ def load(overrides: dict | None = None) -> dict:
         "LOGIN_RATE_LIMIT": setting("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         "RESET_RATE_LIMIT": setting("RESET_RATE_LIMIT", "5 per minute;20 per hour"),
         "FORM_RATE_LIMIT": setting("FORM_RATE_LIMIT", "20 per minute;200 per hour"),
+        "INVITE_RATE_LIMIT": setting("INVITE_RATE_LIMIT", "30 per hour"),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
     }
     config.update(overrides)
@@ -109,6 +111,11 @@ def load(overrides: dict | None = None) -> dict:
             )
         # Development and tests only: a fixed key so sessions survive a restart of the dev server.
         config["SECRET_KEY"] = "dev-only-not-secret"  # noqa: S105  # nosec B105
+    if production and not config["MAIL_SERVER"]:
+        raise ConfigError(
+            "COACTION_MAIL_SERVER is not set. Production sends mail by SMTP (password resets, invitations); "
+            "without a server mail would only be kept in the database. Set COACTION_MAIL_SERVER and friends."
+        )
     # Derived from the settings above unless given explicitly.
     redis_url, prefix = config["REDIS_URL"], config["REDIS_PREFIX"]
     config.setdefault("MAIL_BACKEND", "smtp" if config["MAIL_SERVER"] else "locmem")

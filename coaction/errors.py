@@ -24,6 +24,7 @@ MESSAGES = {
         _l("An error on our side stopped this request. Nothing was saved. Try again later."),
     ),
 }
+OTHER_CLIENT_ERROR = (_l("The request cannot be served"), _l("This request cannot be answered as it was sent."))
 
 
 def wants_json() -> bool:
@@ -31,7 +32,7 @@ def wants_json() -> bool:
 
 
 def error_response(code: int, detail: str | None = None) -> Response:
-    title, message = MESSAGES.get(code, MESSAGES[500])
+    title, message = MESSAGES.get(code) or (OTHER_CLIENT_ERROR if 400 <= code < 500 else MESSAGES[500])
     if wants_json():
         body = jsonify(error={"status": code, "title": str(title), "message": detail or str(message)})
     else:
@@ -50,10 +51,11 @@ def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         db.session.rollback()
-        code = error.code if error.code in MESSAGES else 500
+        code = error.code if error.code and 400 <= error.code < 600 else 500
         response = error_response(code)
-        if "Allow" in error.get_response().headers:
-            response.headers["Allow"] = error.get_response().headers["Allow"]
+        for name, value in error.get_response().headers.items():  # Allow, Content-Range, Retry-After, ...
+            if name.lower() not in ("content-type", "content-length"):
+                response.headers[name] = value
         return response
 
     @app.errorhandler(Exception)

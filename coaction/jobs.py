@@ -71,6 +71,7 @@ def enqueue(name: str, *args: Any, long: bool = False) -> None:
         redis_queue(app).enqueue(run_queued, name, *args, job_timeout=3600 if long else 300)
     elif long:
         thread = threading.Thread(target=execute, args=(app, name, args), name=f"job {name}", daemon=True)
+        _threads[:] = [running for running in _threads if running.is_alive()]
         _threads.append(thread)
         thread.start()
     else:

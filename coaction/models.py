@@ -3,12 +3,15 @@
 from coaction.audit.models import AuditEvent
 from coaction.auth.models import User, UserToken
 from coaction.core.models import Setting
+from coaction.invitations.models import Invitation, InvitationBatch
 from coaction.mail.models import OutgoingMail
 from coaction.members.models import MembershipApplication, MembershipEvent, Organisation
 from coaction.regions.models import Municipality, MunicipalityFigure
 
 __all__ = [
     "AuditEvent",
+    "Invitation",
+    "InvitationBatch",
     "MembershipApplication",
     "MembershipEvent",
     "Municipality",

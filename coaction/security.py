@@ -46,8 +46,8 @@ def content_security_policy(nonce: str, tile_url: str = "", frameable: bool = Fa
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
-def has_nul(values) -> bool:
-    return any("\x00" in value for value in values)
+def has_nul(multidict) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in multidict.lists())
 
 
 def init_security_headers(app: Flask) -> None:
@@ -56,7 +56,13 @@ def init_security_headers(app: Flask) -> None:
     @app.before_request
     def _refuse_nul_bytes():
         # No text anyone types contains NUL, and PostgreSQL refuses it: a clear 400, not a 500 later.
-        if has_nul(request.args.values()) or has_nul(request.form.values()) or "\x00" in request.path:
+        uploads = (upload.filename or "" for upload in request.files.values())
+        if (
+            has_nul(request.args)
+            or has_nul(request.form)
+            or "\x00" in request.path
+            or any("\x00" in n for n in uploads)
+        ):
             abort(400)
 
     @app.after_request

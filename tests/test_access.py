@@ -54,7 +54,7 @@ ROUTES = (
     Route("POST", "/admin/users/<int:user_id>/role", ADMINS, "/admin/users/{member_a.id}/role", {"role": "member"}),
     Route("POST", "/admin/users/<int:user_id>/active", ADMINS, "/admin/users/{member_a.id}/active", {"active": "1"}),
     Route("GET", "/admin/audit", ADMINS),
-    Route("GET", "/coordinator/outbox/", COORDINATORS),
+    Route("GET", "/coordinator/outbox/", ADMINS),
     Route("GET", "/members", EVERYONE),
     Route("GET", "/members/<slug>", EVERYONE, "/members/{org_a.slug}"),
     Route("GET", "/join", EVERYONE),

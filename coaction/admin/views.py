@@ -1,13 +1,12 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from coaction.admin import bp
 from coaction.admin.forms import ROLE_LABELS, ActiveForm, AuditFilterForm, RoleForm, UserFilterForm
 from coaction.admin.services import LastAdminError, change_role, find_audit_events, find_users, set_active
 from coaction.auth.models import Role, User
 from coaction.auth.permissions import can_manage_users, can_read_audit_log, require
-from coaction.core.web import client_ip
+from coaction.core.web import acting_user, client_ip
 from coaction.extensions import db
 
 
@@ -49,7 +48,7 @@ def user_role(user_id: int):
         flash(_("Choose one of the listed roles."), "error")
         return redirect(url_for("admin.users"))
     try:
-        change_role(user, Role(form.role.data), actor=current_user, ip=client_ip())
+        change_role(user, Role(form.role.data), actor=acting_user(), ip=client_ip())
     except LastAdminError:
         flash(_("The last administrator cannot be given another role."), "error")
         return redirect(url_for("admin.users"))
@@ -66,7 +65,7 @@ def user_active(user_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        set_active(user, form.active.data == "1", actor=current_user, ip=client_ip())
+        set_active(user, form.active.data == "1", actor=acting_user(), ip=client_ip())
     except LastAdminError:
         flash(_("The last administrator cannot be deactivated."), "error")
         return redirect(url_for("admin.users"))
@@ -89,6 +88,7 @@ def audit():
         target_type=filters.target_type.data or "",
         since=filters.since.data if valid else None,
         until=filters.until.data if valid else None,
+        timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
         page=page_number(),
     )
     return render_template("admin/audit.html", filters=filters, found=found)

@@ -8,7 +8,14 @@ from coaction.audit.models import AuditEvent
 from coaction.extensions import db
 
 
+def unproxied(thing: Any) -> Any:
+    """Flask-Login's current_user is a proxy: the log names the user it stands for."""
+    unwrap = getattr(thing, "_get_current_object", None)
+    return unwrap() if callable(unwrap) else thing
+
+
 def describe_actor(actor: Any) -> tuple[int | None, str]:
+    actor = unproxied(actor)
     if actor is None:
         return None, "system"
     if isinstance(actor, str):
@@ -17,6 +24,7 @@ def describe_actor(actor: Any) -> tuple[int | None, str]:
 
 
 def describe_target(target: Any) -> tuple[str | None, str | None, str | None]:
+    target = unproxied(target)
     if target is None:
         return None, None, None
     target_id = getattr(target, "id", None)

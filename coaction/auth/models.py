@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from coaction.core.types import UTCDateTime, enum_column, utcnow
+from coaction.core.types import UTCDateTime, casefold_key, enum_column, utcnow
 from coaction.extensions import db
 from coaction.members.models import Organisation
 
@@ -33,6 +33,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    name_key: Mapped[str] = mapped_column(sa.String(200), default="")  # casefolded, for search on any database
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.MEMBER)
     organisation_id: Mapped[int | None] = mapped_column(
@@ -47,6 +48,11 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = casefold_key(name)
+        return name
 
     @validates("email")
     def _normalise_email(self, _key: str, email: str) -> str:

@@ -51,12 +51,12 @@ def personal_variants(texts: list[str]) -> list[str]:
     return variants
 
 
-def password_problems(password: str, personal_words: list[str]) -> list[str]:
+def password_problems(password: str, words: list[str]) -> list[str]:
     """What is wrong with a new password, as messages for the form; empty when it is good enough."""
     if len(password) < MIN_LENGTH:
         return [str(_l("Use at least %(count)d characters.", count=MIN_LENGTH))]
     judged = password[:ZXCVBN_MAX_LENGTH]
-    result = zxcvbn(judged, user_inputs=[*personal_variants(personal_words), *SWEDISH_WORDS])
+    result = zxcvbn(judged, user_inputs=[*personal_variants(words), *SWEDISH_WORDS])
     # zxcvbn multiplies the guesses of the pieces, so "annaberg1" scores well; refuse it when most of it is you.
     personal = sum(len(match["token"]) for match in result["sequence"] if match.get("dictionary_name") == "user_inputs")
     if personal * 2 > len(judged):
@@ -66,3 +66,9 @@ def password_problems(password: str, personal_words: list[str]) -> list[str]:
     if result["score"] >= MIN_SCORE:
         return []
     return [str(_l("This password is too easy to guess. Add more words or characters that are not about you."))]
+
+
+def personal_words(user) -> list[str]:
+    """What a person's password must not be made of: name, email and organisation."""
+    organisation = getattr(user, "organisation", None)
+    return [user.name, user.email, organisation.name if organisation else ""]

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from coaction.audit.services import record
 from coaction.auth.models import Role, TokenPurpose, User, UserToken, normalise_email
@@ -19,10 +20,12 @@ from coaction.members.models import Organisation
 
 
 class AccountError(ValueError):
-    """A request that cannot be carried out; `field` names the form field the message belongs to."""
+    """A request that cannot be carried out: `message` is for the person (translated), `field` names the
+    form field it belongs to."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
         self.field = field
 
 
@@ -53,7 +56,7 @@ def create_user(
     ip: str | None = None,
 ) -> User:
     if user_by_email(email) is not None:
-        raise AccountError("an account with this email exists already", field="email")
+        raise AccountError(_l("There is an account with this address already."), field="email")
     user = User(
         email=email,
         name=name,
@@ -134,15 +137,35 @@ def send_password_reset_mail(email: str) -> None:
     record(None, "auth.reset_requested", user)
 
 
+def end_sessions_and_links(user: User) -> None:
+    """Every session, remember-me cookie and unused mailed link of the account stops working."""
+    user.session_version += 1
+    db.session.execute(
+        sa.update(UserToken).where(UserToken.user_id == user.id, UserToken.used_at.is_(None)).values(used_at=utcnow())
+    )
+
+
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
-    user.session_version += 1
+    end_sessions_and_links(user)
+
+
+def claim_token(token_row: UserToken) -> None:
+    """Marks the token used in one statement, so that two requests racing with one link cannot both win."""
+    claimed = db.session.execute(
+        sa.update(UserToken)
+        .where(UserToken.id == token_row.id, UserToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise AccountError(_l("This link has been used already."), field="token")
 
 
 def reset_password(token_row: UserToken, password: str, ip: str | None) -> User:
+    claim_token(token_row)
     user = token_row.user
     _set_password(user, password)
-    token_row.used_at = utcnow()
     record(user, "auth.password_reset", user, ip=ip)
     queue_mail(user.email, "password_changed", user.locale, user=user)
     return user
@@ -150,22 +173,28 @@ def reset_password(token_row: UserToken, password: str, ip: str | None) -> User:
 
 def change_password(user: User, current_password: str, new_password: str, ip: str | None) -> None:
     if not verify_password(user.password_hash, current_password):
-        raise AccountError("wrong current password", field="current_password")
+        raise AccountError(_l("The current password is wrong."), field="current_password")
     _set_password(user, new_password)
     record(user, "auth.password_changed", user, ip=ip)
     queue_mail(user.email, "password_changed", user.locale, user=user)
 
 
 def request_email_change(user: User, new_email: str, password: str, ip: str | None) -> None:
-    """Mails a confirmation link to the new address. A taken address gets no mail, and the answer is
-    the same, so the form tells nobody which addresses have accounts."""
+    """Mails a confirmation link to the new address. Whether the address is taken is looked up in a
+    background job after the request, so neither the answer nor its time tells who has an account."""
     if not verify_password(user.password_hash, password):
-        raise AccountError("wrong password", field="password")
+        raise AccountError(_l("The password is wrong."), field="password")
     new_email = normalise_email(new_email)
     if new_email == user.email:
-        raise AccountError("this is already your address", field="email")
+        raise AccountError(_l("This is already your address."), field="email")
     record(user, "auth.email_change_requested", user, {"new_email": new_email}, ip)
-    if user_by_email(new_email) is not None:
+    enqueue_after_commit("auth.email_change_mail", user.id, new_email, long=True)
+
+
+@job("auth.email_change_mail")
+def send_email_change_mail(user_id: int, new_email: str) -> None:
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user_by_email(new_email) is not None:
         return
     hours = current_app.config["EMAIL_TOKEN_HOURS"]
     token = _issue_token(user, TokenPurpose.EMAIL_CHANGE, hours, new_email=new_email)
@@ -173,10 +202,10 @@ def request_email_change(user: User, new_email: str, password: str, ip: str | No
 
 
 def confirm_email_change(token_row: UserToken, ip: str | None) -> User:
+    claim_token(token_row)
     user = token_row.user
-    token_row.used_at = utcnow()
     if user_by_email(token_row.new_email) is not None:
-        raise AccountError("an account with this email exists already", field="email")
+        raise AccountError(_l("There is an account with this address already."), field="email")
     old_email = user.email
     user.email = token_row.new_email
     record(user, "auth.email_changed", user, {"email": [old_email, user.email]}, ip)

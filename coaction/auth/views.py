@@ -1,6 +1,7 @@
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from coaction.auth import bp
 from coaction.auth.forms import (
@@ -13,6 +14,7 @@ from coaction.auth.forms import (
     ResetRequestForm,
 )
 from coaction.auth.models import TokenPurpose
+from coaction.auth.passwords import personal_words
 from coaction.auth.permissions import is_signed_in, require
 from coaction.auth.services import (
     AccountError,
@@ -26,20 +28,12 @@ from coaction.auth.services import (
     update_profile,
     valid_token,
 )
-from coaction.core.web import client_ip, render_form, safe_next
+from coaction.core.web import acting_user, client_ip, config_limit, render_form, safe_next
 from coaction.extensions import db, limiter
 
-
-def login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def reset_limit() -> str:
-    return current_app.config["RESET_RATE_LIMIT"]
-
-
-def form_limit() -> str:
-    return current_app.config["FORM_RATE_LIMIT"]
+login_limit = config_limit("LOGIN_RATE_LIMIT")
+reset_limit = config_limit("RESET_RATE_LIMIT")
+form_limit = config_limit("FORM_RATE_LIMIT")
 
 
 def start_session(user, remember: bool = False) -> None:
@@ -54,7 +48,6 @@ def login():
     if current_user.is_authenticated:
         return redirect(target or url_for("auth.account"))
     form = LoginForm()
-    failed = False
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
@@ -63,9 +56,9 @@ def login():
             start_session(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
             return redirect(target or url_for("auth.account"))
-        failed = True
-    response, status = render_form("auth/login.html", form, form=form, failed=failed)
-    return response, 422 if failed else status
+        # One generic message, tied to the password field, whichever of the two was wrong.
+        form.password.errors.append(_("Wrong email or password."))
+    return render_form("auth/login.html", form, form=form)
 
 
 @bp.post("/logout")
@@ -99,16 +92,16 @@ def reset_password_page(token: str):
     form = NewPasswordForm()
     form.personal_words = personal_words(row.user)
     if form.validate_on_submit():
-        user = reset_password(row, form.password.data, client_ip())
+        try:
+            user = reset_password(row, form.password.data, client_ip())
+        except AccountError:
+            db.session.rollback()
+            return token_invalid()
         db.session.commit()
         start_session(user)
         flash(_("Your password is changed and you are logged in."), "success")
         return redirect(url_for("auth.account"))
     return render_form("auth/reset_password.html", form, form=form)
-
-
-def personal_words(user) -> list[str]:
-    return [user.name, user.email, user.organisation.name if user.organisation else ""]
 
 
 def account_forms(**submitted):
@@ -134,7 +127,7 @@ def account():
 def account_profile():
     form = ProfileForm(prefix="profile")
     if form.validate_on_submit():
-        update_profile(current_user, name=form.name.data, locale=form.locale.data, ip=client_ip())
+        update_profile(acting_user(), name=form.name.data, locale=form.locale.data, ip=client_ip())
         db.session.commit()
         session["lang"] = current_user.locale
         flash(_("Your profile is saved."), "success")
@@ -150,12 +143,12 @@ def account_password():
     form.personal_words = personal_words(current_user)
     if form.validate_on_submit():
         try:
-            change_password(current_user, form.current_password.data, form.password.data, client_ip())
-        except AccountError:
-            form.current_password.errors.append(_("The current password is wrong."))
+            change_password(acting_user(), form.current_password.data, form.password.data, client_ip())
+        except AccountError as error:
+            form.current_password.errors.append(str(error.message))
         else:
             db.session.commit()
-            start_session(current_user._get_current_object())  # the new session version
+            start_session(acting_user())  # the new session version
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.account"))
     return render_form("auth/account.html", form, **account_forms(password_form=form))
@@ -192,10 +185,10 @@ def confirm_email(token: str):
     if form.validate_on_submit():
         try:
             confirm_email_change(row, client_ip())
-        except AccountError:
+            db.session.commit()
+        except (AccountError, IntegrityError):  # used meanwhile, or the address taken meanwhile
             db.session.rollback()
             return token_invalid()
-        db.session.commit()
         flash(_("Your email address is changed."), "success")
         return redirect(url_for("auth.account") if current_user.is_authenticated else url_for("auth.login"))
     return render_template("auth/confirm_email.html", form=form, new_email=row.new_email)

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import render_template, request
+from flask import current_app, render_template, request
+from flask_login import current_user
+
+
+def config_limit(key: str) -> Callable[[], str]:
+    """A rate limit read from the settings at request time, so that tests and benchmarks can change it."""
+    return lambda: current_app.config[key]
+
+
+def acting_user():
+    """The signed-in user itself, not Flask-Login's proxy: services store and compare it."""
+    return current_user._get_current_object()
 
 
 def client_ip() -> str | None:

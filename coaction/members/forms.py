@@ -1,13 +1,25 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField, URLField
+from flask_wtf.file import FileField, FileRequired, FileSize
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Length, NumberRange, Optional, ValidationError
 
 from coaction.auth.forms import new_password_fields
 from coaction.core.forms import email_address, required
+from coaction.members.fee_services import (
+    BANDS,
+    PER_INHABITANT,
+    RuleError,
+    bands_text,
+    parse_bands,
+    parse_sek_per_inhabitant,
+    sek_text,
+)
+from coaction.members.fees import PerInhabitant
 from coaction.members.labels import SECTOR_LABELS
 from coaction.members.orgnr import InvalidOrgNumber, normalise_org_number
+from coaction.members.prospects import MAX_BYTES as PROSPECT_MAX_BYTES
 
 ORG_NUMBER_MESSAGES = {
     "empty": _l("Enter the organisation number."),
@@ -93,3 +105,104 @@ class DecisionForm(FlaskForm):
 
 class InfoAnswerForm(FlaskForm):
     answer = TextAreaField(_l("Your answer"), validators=[required(), Length(max=4000)])
+
+
+# ---- coordinator: prospects and fees ---------------------------------------------------------------------------
+
+
+class ProspectFileForm(FlaskForm):
+    file = FileField(
+        _l("The list of employers (CSV or XLSX)"),
+        validators=[
+            FileRequired(message=_l("Choose a file.")),
+            FileSize(max_size=PROSPECT_MAX_BYTES, message=_l("The file is larger than 5 MB: split it into smaller files.")),
+        ],
+        description=_l(
+            "Columns: name, org_number (optional), employees, municipality, sector — or in Swedish: namn, "
+            "organisationsnummer, anställda, kommun, sektor. The sector is written as in the list of sectors, "
+            "in Swedish or English."
+        ),
+        render_kw={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    )
+    checked = HiddenField()  # the signed fingerprint of the file that was checked, when importing
+
+
+class ProspectReportForm(FlaskForm):
+    report = HiddenField()
+
+
+FEE_RULE_CHOICES = [
+    SelectChoice(PER_INHABITANT, _l("Kronor per inhabitant")),
+    SelectChoice(BANDS, _l("By number of employees")),
+]
+
+
+class FeeRulesForm(FlaskForm):
+    """A rule per sector: the kind, and the kronor per inhabitant or the employee bands (fields added below)."""
+
+    def __init__(self, *args, rules=None, **kwargs):
+        if rules is not None and "data" not in kwargs:
+            kwargs["data"] = {
+                key: value
+                for sector, rule in rules.items()
+                for key, value in (
+                    (f"{sector.value}_kind", PER_INHABITANT if isinstance(rule, PerInhabitant) else BANDS),
+                    (f"{sector.value}_sek", sek_text(rule)),
+                    (f"{sector.value}_bands", bands_text(rule)),
+                )
+            }
+        super().__init__(*args, **kwargs)
+        self.rules = {}
+
+    def sector_fields(self):
+        return [
+            (sector, label, self[f"{sector.value}_kind"], self[f"{sector.value}_sek"], self[f"{sector.value}_bands"])
+            for sector, label in SECTOR_LABELS.items()
+        ]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for sector, _label, kind, sek, bands in self.sector_fields():
+            field = sek if kind.data == PER_INHABITANT else bands
+            if field.errors:
+                continue
+            try:
+                self.rules[sector] = (
+                    parse_sek_per_inhabitant(sek.data) if kind.data == PER_INHABITANT else parse_bands(bands.data)
+                )
+            except RuleError as error:
+                field.errors = [*field.errors, str(error)]
+                valid = False
+        return valid
+
+
+for _sector, _label in SECTOR_LABELS.items():
+    setattr(
+        FeeRulesForm,
+        f"{_sector.value}_kind",
+        SelectField(_l("%(sector)s: the fee is", sector=_label), choices=FEE_RULE_CHOICES),
+    )
+    setattr(
+        FeeRulesForm,
+        f"{_sector.value}_sek",
+        StringField(
+            _l("%(sector)s: kronor per inhabitant", sector=_label),
+            validators=[Length(max=20)],
+            description=_l("Counted on the inhabitants of the member's municipality at 31 December of the year before."),
+            render_kw={"inputmode": "decimal"},
+        ),
+    )
+    setattr(
+        FeeRulesForm,
+        f"{_sector.value}_bands",
+        TextAreaField(
+            _l("%(sector)s: fee by number of employees", sector=_label),
+            validators=[Length(max=2000)],
+            description=_l(
+                "One band per line: from–to employees, a colon, the yearly fee in kronor. The last band may be "
+                "open, as in 1000+: 50000."
+            ),
+            render_kw={"rows": 5},
+        ),
+    )
+del _sector, _label

@@ -147,6 +147,8 @@ class MembershipApplication(db.Model):
     # Held until the address is confirmed; then the account is made and this is cleared.
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    # The invitation that led here, when the applicant came through one (for the invitation funnel).
+    invitation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invitation.id", ondelete="SET NULL"))
     confirm_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     confirm_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     info_request: Mapped[str | None] = mapped_column(sa.Text)

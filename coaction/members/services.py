@@ -129,3 +129,11 @@ def public_units(organisation: Organisation) -> list[Organisation]:
 
 def organisation_by_number(org_number: str) -> Organisation | None:
     return db.session.scalar(sa.select(Organisation).where(Organisation.org_number == org_number))
+
+
+def organisations_with_status(statuses) -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            sa.select(Organisation).where(Organisation.status.in_(statuses)).order_by(Organisation.name_key)
+        )
+    )

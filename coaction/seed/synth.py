@@ -34,9 +34,13 @@ class SynthError(RuntimeError):
     pass
 
 
+MAX_SEED = 99
+MAX_ORGANISATIONS = 100_000
+
+
 def synth_org_number(seed: int, index: int) -> str:
-    """Unique per (seed, index) within a run: '55' + seven digits from seed and index, and a Luhn digit."""
-    return str(OrgNumber.from_nine(f"55{(seed * 1_000_003 + index) % 10_000_000:07d}"))
+    """Unique across seeds and indexes: '55', two digits of seed, five of index, and the Luhn digit."""
+    return str(OrgNumber.from_nine(f"55{seed:02d}{index:05d}"))
 
 
 def _rows(count: int, seed: int, municipalities: list[Municipality]) -> Iterator[dict]:
@@ -71,6 +75,8 @@ def _rows(count: int, seed: int, municipalities: list[Municipality]) -> Iterator
 
 def synth_organisations(count: int, seed: int, progress: Callable[[int], None] = lambda n: None) -> int:
     """Insert `count` organisations; the same seed always gives the same data. Refuses a seed already used."""
+    if not 0 <= seed <= MAX_SEED or count > MAX_ORGANISATIONS:
+        raise SynthError(f"--seed goes from 0 to {MAX_SEED} and --orgs up to {MAX_ORGANISATIONS:,} per seed")
     if db.session.scalar(sa.select(Organisation.id).where(Organisation.slug == f"synth-{seed}-1")):
         raise SynthError(f"organisations for seed {seed} exist already; use another --seed or a fresh database")
     municipalities = list(db.session.scalars(sa.select(Municipality).order_by(Municipality.code)))

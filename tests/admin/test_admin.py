@@ -93,3 +93,37 @@ def test_audit_events_are_append_only(app, people):
     db.session.delete(event)
     with pytest.raises(AuditLogIsAppendOnly):
         db.session.flush()
+
+
+def test_user_search_casefolds_swedish_letters_on_every_database(app, client, people):
+    make_user(name="Åsa Öberg", email="asa@example.se")
+    make_user(name="a_a", email="underscore@example.se")
+    db.session.commit()
+    sign_in(client, people["admin"])
+    for query in ("åsa", "ÖBERG"):
+        assert "asa@example.se" in client.get(f"/admin/users?q={query}").get_data(as_text=True)
+    page = client.get("/admin/users?q=a_a").get_data(as_text=True)
+    assert "underscore@example.se" in page and "asa@example.se" not in page
+
+
+def test_audit_days_are_the_readers_days(app, client, people):
+    from datetime import UTC, datetime
+
+    event = record(people["admin"], "test.late_evening", people["org_a"])
+    db.session.execute(
+        sa.update(AuditEvent).where(AuditEvent.id == event.id).values(at=datetime(2024, 6, 1, 22, 30, tzinfo=UTC))
+    )
+    db.session.commit()
+    sign_in(client, people["admin"])
+    page = client.get("/admin/audit?since=2024-06-02&until=2024-06-02").get_data(as_text=True)
+    assert "test.late_evening" in page  # 00:30 on 2 June in Stockholm
+    assert "test.late_evening" not in client.get("/admin/audit?since=2024-06-01&until=2024-06-01").get_data(
+        as_text=True
+    )
+    assert client.get("/admin/audit?until=9999-12-31").status_code == 200
+
+
+def test_counts_are_pluralised(app, client, people):
+    sign_in(client, people["admin"])
+    page = client.get("/admin/users?q=" + people["coordinator"].email + "&lang=en").get_data(as_text=True)
+    assert "1 user<" in page

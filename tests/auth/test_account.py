@@ -129,3 +129,40 @@ def test_email_change_needs_the_password_and_a_valid_address(app, client):
     assert invalid.status_code == 422
     assert "Ange en giltig e-postadress." in invalid.get_data(as_text=True)
     assert db.session.scalar(sa.select(User.email)) == "anna@example.se"
+
+
+def test_a_password_reset_kills_a_pending_email_change_link(app, client, mailbox):
+    user = make_user(email="anna@example.se", name="Anna")
+    db.session.commit()
+    sign_in(client, user)
+    client.post("/account/email", data={"email-email": "thief@example.se", "email-password": PASSWORD})
+    link = re.search(r"(/account/email/confirm/[\w-]+)", mailbox.text(mailbox.wait_for(1)[0])).group(1)
+    owner = app.test_client()
+    owner.post("/reset", data={"email": "anna@example.se"})
+    reset = re.search(r"(/reset/[\w-]+)", mailbox.text(mailbox.wait_for(2)[1])).group(1)
+    owner.post(reset, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert client.post(link).status_code == 410
+    db.session.expire_all()
+    assert db.session.get(User, user.id).email == "anna@example.se"
+
+
+def test_the_email_change_request_itself_does_no_lookup(app, client, monkeypatch):
+    from coaction.auth import services
+
+    user = make_user(email="anna@example.se")
+    db.session.commit()
+    sign_in(client, user)
+    looked_up = []
+    monkeypatch.setattr(services, "user_by_email", lambda email: looked_up.append(email))
+    monkeypatch.setattr(services, "enqueue_after_commit", lambda *args, **kwargs: None)
+    client.post("/account/email", data={"email-email": "taken@example.se", "email-password": PASSWORD})
+    assert looked_up == []
+
+
+def test_profile_changes_are_logged_against_the_user(app, client):
+    user = make_user(name="Anna")
+    db.session.commit()
+    sign_in(client, user)
+    client.post("/account", data={"profile-name": "Anna B", "profile-locale": "sv"})
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.profile_updated"))
+    assert (event.target_type, event.target_id, event.actor_id) == ("User", str(user.id), user.id)

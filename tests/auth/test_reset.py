@@ -149,3 +149,20 @@ def test_reset_for_a_deactivated_account_sends_nothing(app, client, mailbox):
         )
         == 0
     )
+
+
+def test_a_token_is_claimed_once_even_by_racing_requests(app):
+    from coaction.auth.services import AccountError, claim_token
+
+    user = make_user()
+    row = UserToken(
+        user_id=user.id,
+        purpose=TokenPurpose.PASSWORD_RESET,
+        token_hash="h" * 64,
+        expires_at=utcnow() + timedelta(hours=1),
+    )
+    db.session.add(row)
+    db.session.flush()
+    claim_token(row)
+    with pytest.raises(AccountError):
+        claim_token(row)  # what the slower of two simultaneous requests meets

@@ -15,6 +15,7 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
 def test_production_with_a_secret_key_marks_cookies_secure(monkeypatch):
     monkeypatch.setenv("COACTION_ENV", "production")
     monkeypatch.setenv("COACTION_SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("COACTION_MAIL_SERVER", "smtp.example.se")
     config = load()
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["HSTS"] is True
@@ -64,3 +65,11 @@ def test_redis_url_switches_the_cache_to_redis(monkeypatch):
     config = load()
     assert config["CACHE_TYPE"] == "RedisCache"
     assert config["CACHE_KEY_PREFIX"].startswith(config["REDIS_PREFIX"])
+
+
+def test_production_refuses_to_start_without_a_mail_server(monkeypatch):
+    monkeypatch.setenv("COACTION_ENV", "production")
+    monkeypatch.setenv("COACTION_SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("COACTION_MAIL_SERVER", raising=False)
+    with pytest.raises(ConfigError, match="COACTION_MAIL_SERVER"):
+        load()

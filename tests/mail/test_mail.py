@@ -62,12 +62,12 @@ def test_an_unreachable_mail_server_marks_the_mail_failed_without_an_error_page(
             empty_all_tables()
 
 
-def test_the_outbox_page_is_for_coordinators_in_development(app, client, people):
+def test_the_outbox_page_is_for_administrators_in_development(app, client, people):
     from tests.conftest import sign_in
 
     queue_mail("anna@example.se", "password_changed", "sv", user=people["member_a"])
     db.session.commit()
-    sign_in(client, people["coordinator"])
+    sign_in(client, people["admin"])
     page = client.get("/coordinator/outbox/").get_data(as_text=True)
     assert "Ditt lösenord har ändrats" in page
     app.config["ENV"] = "production"

@@ -142,3 +142,14 @@ def test_the_demo_banner_shows_only_on_a_demo_instance(app, client):
     set_setting("demo", "true")
     db.session.commit()
     assert "demo-banner" in client.get("/").get_data(as_text=True)
+
+
+def test_an_unsatisfiable_range_is_416_not_500(client):
+    response = client.get("/static/css/site.css", headers={"Range": "bytes=999999-"})
+    assert response.status_code == 416
+    assert "Content-Range" in response.headers
+
+
+def test_a_nul_byte_in_any_value_is_refused_with_400(client):
+    assert client.get("/members?q=a&q=b%00").status_code == 400
+    assert client.post("/login", data={"email": ["a@b.se", "x\x00"], "password": "p"}).status_code == 400

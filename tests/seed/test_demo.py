@@ -90,3 +90,22 @@ def test_synth_refuses_a_seed_already_used(runner):
     result = runner.invoke(args=["coaction", "synth", "--orgs", "3", "--seed", "1"])
     assert result.exit_code != 0
     assert "another --seed" in result.output
+
+
+def test_synth_seeds_never_collide(runner):
+    assert (
+        runner.invoke(args=["coaction", "synth", "--orgs", "40", "--seed", "1", "--users-per-org", "0"]).exit_code == 0
+    )
+    result = runner.invoke(args=["coaction", "synth", "--orgs", "40", "--seed", "11", "--users-per-org", "0"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["coaction", "synth", "--orgs", "5", "--seed", "100"]).exit_code != 0
+
+
+def test_the_demo_is_refused_in_production(database_url, monkeypatch):
+    from coaction import create_app
+    from tests.conftest import app_config
+
+    app = create_app(app_config(database_url, ENV="production", SECRET_KEY="x" * 40, MAIL_SERVER="127.0.0.1"))
+    result = app.test_cli_runner().invoke(args=["coaction", "demo"])
+    assert result.exit_code != 0
+    assert "not in production" in result.output
