@@ -33,7 +33,7 @@ def demo_command() -> None:
 def synth_command(orgs: int, seed: int, users_per_org: int) -> None:
     """Synthetic data at any scale for benchmarks, inserted in bulk."""
     from coaction.seed.demo import load_reference_data
-    from coaction.seed.synth import SynthError, synth_organisations, synth_users
+    from coaction.seed.synth import SynthError, synth_invitations, synth_organisations, synth_users
 
     load_reference_data()
     try:
@@ -41,11 +41,13 @@ def synth_command(orgs: int, seed: int, users_per_org: int) -> None:
             synth_organisations(orgs, seed, progress=bar.update)
         with click.progressbar(length=orgs * users_per_org, label="Users") as bar:
             users = synth_users(seed, users_per_org, progress=bar.update)
+        with click.progressbar(length=orgs, label="Invitations") as bar:
+            invitations = synth_invitations(seed, progress=bar.update)
     except SynthError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"{orgs} organisations and {users} users made with seed {seed}.")
+    click.echo(f"{orgs} organisations, {users} users and {invitations} invitations made with seed {seed}.")
 
 
 @coaction_cli.command("create-admin")
@@ -92,3 +94,15 @@ def worker_command(burst: bool) -> None:
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("COACTION_REDIS_URL is not set: without Redis, jobs run in the app itself.")
     run_worker(current_app._get_current_object(), burst=burst)
+
+
+@coaction_cli.command("remind-invitations")
+@click.option("--after-days", type=click.IntRange(min=0), default=7, show_default=True)
+def remind_invitations_command(after_days: int) -> None:
+    """Remind, once, every invitation still unopened after N days; store the expiry of overdue ones."""
+    from coaction.invitations.services import expire_overdue, remind_pending
+
+    expired = expire_overdue()
+    reminded = remind_pending(after_days)
+    db.session.commit()
+    click.echo(f"{reminded} invitations reminded, {expired} marked expired.")

@@ -76,6 +76,8 @@ def apply(locale: str, json_file: str) -> None:
         key = message.id if isinstance(message.id, str) else message.id[0]
         if key in translations:
             value = translations[key]
+            if isinstance(message.id, tuple) != isinstance(value, list):
+                raise SystemExit(f"{key!r}: give a list of forms for a plural message, a string otherwise")
             message.string = tuple(value) if isinstance(value, list) else value
             message.flags.discard("fuzzy")
     with path.open("wb") as file:

@@ -235,8 +235,9 @@ def redis_url():
 def people(app):
     """The cast of the access matrix: two organisations and a user in every role."""
     from coaction.auth.models import Role
+    from coaction.invitations.models import InvitationKind
     from coaction.members.models import ApplicationKind
-    from tests.factories import make_application, make_organisation, make_user
+    from tests.factories import make_application, make_invitation, make_organisation, make_user
 
     org_a = make_organisation(name="Organisation A AB")
     org_b = make_organisation(name="Organisation B AB")
@@ -249,6 +250,8 @@ def people(app):
     }
     cast["application"] = make_application()  # a new organisation waiting for the coordinator
     cast["join_request"] = make_application(org_a, kind=ApplicationKind.JOIN)  # someone asking to join A
+    cast["invitation"] = make_invitation(invited_by_id=cast["coordinator"].id)  # the coordinator's, to a prospect
+    cast["colleague_invitation"] = make_invitation(org_a, kind=InvitationKind.COLLEAGUE)  # A's admin's, to a colleague
     db.session.commit()
     return {"org_a": org_a, "org_b": org_b, **cast}
 

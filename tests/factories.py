@@ -18,7 +18,7 @@ _sequence = itertools.count(1)
 def make_municipality(**fields) -> Municipality:
     number = next(_sequence)
     values = {
-        "code": f"{9000 + number}",
+        "code": f"9{number % 1000:03d}",  # four characters, as SCB's codes
         "name": f"Testkommun {number}",
         "county": "Testlän",
         "latitude": 59.2,
@@ -86,3 +86,22 @@ def make_application(organisation=None, user=None, **fields):
     db.session.add(application)
     db.session.flush()
     return application
+
+
+def make_invitation(organisation=None, **fields):
+    from datetime import timedelta
+
+    from coaction.invitations.models import Invitation, InvitationKind, InvitationStatus
+
+    values = {
+        "kind": InvitationKind.ACTOR,
+        "organisation": organisation or make_organisation(status=MembershipStatus.INVITED),
+        "email": f"inbjuden{next(_sequence)}@example.se",
+        "status": InvitationStatus.PENDING,
+        "token_hash": f"{next(_sequence):064d}",
+        "expires_at": utcnow() + timedelta(days=14),
+    } | fields
+    invitation = Invitation(**values)
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation

@@ -92,7 +92,37 @@ ROUTES = (
         "/organisation/requests/{join_request.id}/approve",
     ),
     # coverage, prospects and fees
+    Route("GET", "/coordinator/coverage", COORDINATORS),
+    Route("GET", "/coordinator/prospects", COORDINATORS),
+    Route("POST", "/coordinator/prospects", COORDINATORS, data={"action": "check"}),
+    Route("POST", "/coordinator/prospects/report", COORDINATORS, data={"report": "not-a-report"}),
+    Route("GET", "/coordinator/fees", COORDINATORS),
+    Route("POST", "/coordinator/fees", COORDINATORS, data={"municipality_kind": "per_inhabitant"}),
+    Route("GET", "/coordinator/fees.csv", COORDINATORS),
     # invitations
+    Route("GET", "/coordinator/invitations", COORDINATORS),
+    Route("GET", "/coordinator/invitations/new", COORDINATORS),
+    Route("POST", "/coordinator/invitations/new", COORDINATORS, data={"organisation": "0", "new_name": "Ny AB"}),
+    Route("GET", "/coordinator/invitations/funnel", COORDINATORS),
+    Route(
+        "POST",
+        "/invitations/<int:invitation_id>/<any(resend, revoke):action>",
+        COORDINATORS,
+        "/invitations/{invitation.id}/revoke",
+    ),
+    Route(
+        "POST",
+        "/invitations/<int:invitation_id>/<any(resend, revoke):action>",
+        frozenset({"org_admin_a", "coordinator", "admin"}),
+        "/invitations/{colleague_invitation.id}/resend",
+    ),
+    Route("GET", "/organisation/colleagues", frozenset({"org_admin_a", "org_admin_b"})),
+    Route(
+        "POST", "/organisation/colleagues", frozenset({"org_admin_a", "org_admin_b"}), data={"email": "k@example.se"}
+    ),
+    Route("GET", "/invitations/<token>", EVERYONE, "/invitations/not-a-token"),
+    Route("POST", "/invitations/<token>/accept", EVERYONE, "/invitations/not-a-token/accept"),
+    Route("POST", "/invitations/<token>/decline", EVERYONE, "/invitations/not-a-token/decline"),
 )
 
 

@@ -42,3 +42,24 @@ def test_swedish_is_really_swedish():
     assert swedish["Commitments"] == "Åtaganden"
     different = [message_id for message_id, text in swedish.items() if text != message_id]
     assert len(different) > 0.8 * len(swedish)
+
+
+@pytest.mark.parametrize("locale", ["sv", "en"])
+def test_every_translation_keeps_the_placeholders(locale):
+    """A translation that drops or renames %(name)s breaks at run time, or says something else."""
+    import re
+
+    placeholders = re.compile(r"%\((\w+)\)[sd]")
+    problems = []
+    for message in catalogue(locale):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set().union(*(placeholders.findall(text) for text in ids))
+        needed = expected - {"num"}  # a singular form may write "one" for the count
+        for text in strings:
+            found = set(placeholders.findall(text))
+            if not found <= expected or not needed <= found or len(text.strip()) < 2:
+                problems.append((ids[0], text))
+    assert problems == []

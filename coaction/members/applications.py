@@ -61,7 +61,11 @@ class Contact:
 
 
 def submit_application(
-    details: OrganisationDetails, contact: Contact, motivation: str | None, ip: str | None
+    details: OrganisationDetails,
+    contact: Contact,
+    motivation: str | None,
+    ip: str | None,
+    invitation_id: int | None = None,
 ) -> MembershipApplication | None:
     """Stores the application unconfirmed and mails the contact a confirmation link. A contact whose
     address has an account already gets a mail saying so instead; the web answer is the same."""
@@ -80,6 +84,7 @@ def submit_application(
         password_hash=hash_password(contact.password),
         confirm_token_hash=token_hash,
         confirm_expires_at=utcnow() + timedelta(hours=current_app.config["EMAIL_TOKEN_HOURS"]),
+        invitation_id=invitation_id,
     )
     db.session.add(application)
     db.session.flush()
@@ -133,6 +138,17 @@ def _fill_blanks(organisation: Organisation, details: dict) -> None:
 
 def confirm_application(application: MembershipApplication, ip: str | None) -> MembershipApplication:
     """The address is confirmed: the account is made, the number is resolved, the right queue gets it."""
+    claimed = db.session.execute(
+        sa.update(MembershipApplication)
+        .where(
+            MembershipApplication.id == application.id,
+            MembershipApplication.status == ApplicationStatus.UNCONFIRMED,
+        )
+        .values(status=ApplicationStatus.SUBMITTED)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:  # a second click racing the first
+        raise ApplicationError("this application is confirmed already")
     if user_by_email(application.contact_email) is not None:
         raise ApplicationError("an account with this email exists already")
     user = create_user(

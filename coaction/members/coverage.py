@@ -128,9 +128,7 @@ def sectors_without_members(counts: Mapping[Sector, Tally]) -> list[Sector]:
     return [sector for sector in Sector if counts.get(sector, Tally()).members == 0]
 
 
-def employment_share(
-    network: Sequence[NetworkMunicipality], member_tallies: Mapping[int, Tally]
-) -> EmploymentShare:
+def employment_share(network: Sequence[NetworkMunicipality], member_tallies: Mapping[int, Tally]) -> EmploymentShare:
     """Members' employees in the network municipalities over the jobs located there (the latest figure of each).
 
     When any network municipality has no jobs figure the denominator is unknown, and so is the share: a sum over
@@ -157,9 +155,7 @@ def municipality_table(
 ) -> list[MunicipalityCoverage]:
     """Every network municipality (a municipality without members is a gap to show), then the other
     municipalities where members are located, then the members without a municipality."""
-    lines = [
-        MunicipalityCoverage(m.id, m.name, True, member_tallies.get(m.id, Tally()), m.jobs) for m in network
-    ]
+    lines = [MunicipalityCoverage(m.id, m.name, True, member_tallies.get(m.id, Tally()), m.jobs) for m in network]
     listed = {m.id for m in network}
     others = sorted(
         (key for key in member_tallies if key is not None and key not in listed), key=lambda key: names.get(key, "")
@@ -248,9 +244,7 @@ def network_jobs() -> list[NetworkMunicipality]:
         .order_by(Municipality.name)
     )
     return [
-        NetworkMunicipality(
-            id, name, JobsFigure(year, jobs, source, bool(approximate)) if jobs is not None else None
-        )
+        NetworkMunicipality(id, name, JobsFigure(year, jobs, source, bool(approximate)) if jobs is not None else None)
         for id, name, year, jobs, source, approximate in db.session.execute(query)
     ]
 
@@ -264,7 +258,10 @@ def largest_prospects(limit: int = TOP_PROSPECTS) -> list[Prospect]:
         .order_by(Organisation.employees.is_(None), Organisation.employees.desc(), Organisation.name_key)
         .limit(limit)
     )
-    return [Prospect(id, name, Sector(sector), employees, place) for id, name, sector, employees, place in db.session.execute(query)]
+    return [
+        Prospect(id, name, Sector(sector), employees, place)
+        for id, name, sector, employees, place in db.session.execute(query)
+    ]
 
 
 def coverage() -> Coverage:

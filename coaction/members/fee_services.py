@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
@@ -164,9 +165,7 @@ def parse_sek_per_inhabitant(text: str) -> PerInhabitant:
 def _band_amount(text: str, line: int) -> Decimal:
     compact = _CURRENCY.sub("", _SPACES.sub("", text))
     if not compact.isascii() or not compact.isdigit() or Decimal(compact) > MAX_SEK:
-        raise RuleError(
-            _("Line %(line)s: give the fee in whole kronor, as in 15000 or 15 000.", line=line)
-        )
+        raise RuleError(_("Line %(line)s: give the fee in whole kronor, as in 15000 or 15 000.", line=line))
     return Decimal(compact)
 
 
@@ -180,7 +179,10 @@ def parse_bands(text: str) -> EmployeeBands:
         match = _RANGE.match(employees.strip())
         if not colon or match is None:
             raise RuleError(
-                _("Line %(line)s: write “from–to: fee”, as in 50–249: 15000, or “from+: fee” for the last band.", line=line)
+                _(
+                    "Line %(line)s: write “from–to: fee”, as in 50–249: 15000, or “from+: fee” for the last band.",
+                    line=line,
+                )
             )
         low = int(match.group(1))
         high = int(match.group(2)) if match.group(2) is not None else None
@@ -259,6 +261,16 @@ class FeeList:
     totals: FeeTotals
     by_sector: list[tuple[Sector, FeeTotals]]
 
+    @property
+    def figure_sources(self) -> list[tuple[str, bool]]:
+        """The sources of the inhabitants figures the per-inhabitant fees used, and whether each is approximate."""
+        used = {
+            (line.member.figure_source, line.member.figure_approximate)
+            for line in self.lines
+            if line.fee.reason == "per_inhabitant" and line.member.figure_source
+        }
+        return sorted(used)
+
 
 def compute_fee_list(year: int, members: Iterable[Member], rules: Mapping[Sector, Rule]) -> FeeList:
     """Pure: every member's line under its sector's rule, the totals, and the subtotals per sector."""
@@ -329,6 +341,52 @@ def members_for_fees(year: int) -> list[Member]:
 
 def fee_list(year: int) -> FeeList:
     return compute_fee_list(year, members_for_fees(year), load_rules())
+
+
+def describe_rule(rule: Rule | None) -> str:
+    """A sector's rule in words, in the current language."""
+    if rule is None:
+        return _("No rule")
+    if isinstance(rule, PerInhabitant):
+        return _("%(sek)s kr per inhabitant", sek=format_decimal(rule.sek_per_inhabitant))
+    return _(
+        "By number of employees: %(bands)s",
+        bands="; ".join(f"{band.label}: {format_decimal(band.sek)} kr" for band in rule.bands),
+    )
+
+
+def describe_basis(line: FeeListLine, figure_year: int) -> str:
+    """What one member's fee is computed from, or why it is unknown, in the current language."""
+    member, fee = line.member, line.fee
+    if fee.reason == "per_inhabitant":
+        text = _(
+            "%(inhabitants)s inhabitants in %(municipality)s at 31 December %(year)s",
+            inhabitants=format_decimal(member.inhabitants),
+            municipality=member.municipality,
+            year=figure_year,
+        )
+        return f"{text} ({_('approximate')})" if member.figure_approximate else text
+    if fee.reason == "band":
+        return _(
+            "%(employees)s employees: band %(band)s",
+            employees=format_decimal(member.employees),
+            band=fee.band.label if fee.band else "",
+        )
+    if fee.reason == "no_inhabitant_figure":
+        if member.municipality is None:
+            return _("Unknown: the member has no municipality, so no number of inhabitants.")
+        return _(
+            "Unknown: no number of inhabitants for %(municipality)s at 31 December %(year)s.",
+            municipality=member.municipality,
+            year=figure_year,
+        )
+    if fee.reason == "no_employee_count":
+        return _("Unknown: the number of employees is not known.")
+    if fee.reason == "no_band":
+        return _("Unknown: no band covers %(employees)s employees.", employees=format_decimal(member.employees))
+    if fee.reason == "no_rule":
+        return _("Unknown: there is no fee rule for this sector.")
+    return _("Unknown: the figure it would be computed from is not valid.")
 
 
 # ---- CSV for spreadsheets --------------------------------------------------------------------------------------

@@ -115,7 +115,9 @@ class ProspectFileForm(FlaskForm):
         _l("The list of employers (CSV or XLSX)"),
         validators=[
             FileRequired(message=_l("Choose a file.")),
-            FileSize(max_size=PROSPECT_MAX_BYTES, message=_l("The file is larger than 5 MB: split it into smaller files.")),
+            FileSize(
+                max_size=PROSPECT_MAX_BYTES, message=_l("The file is larger than 5 MB: split it into smaller files.")
+            ),
         ],
         description=_l(
             "Columns: name, org_number (optional), employees, municipality, sector — or in Swedish: namn, "
@@ -164,7 +166,7 @@ class FeeRulesForm(FlaskForm):
         valid = super().validate(extra_validators)
         for sector, _label, kind, sek, bands in self.sector_fields():
             field = sek if kind.data == PER_INHABITANT else bands
-            if field.errors:
+            if kind.errors or field.errors:
                 continue
             try:
                 self.rules[sector] = (
@@ -188,7 +190,6 @@ for _sector, _label in SECTOR_LABELS.items():
         StringField(
             _l("%(sector)s: kronor per inhabitant", sector=_label),
             validators=[Length(max=20)],
-            description=_l("Counted on the inhabitants of the member's municipality at 31 December of the year before."),
             render_kw={"inputmode": "decimal"},
         ),
     )

@@ -7,9 +7,12 @@ in the caller's transaction, and audits the import once.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -17,6 +20,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from coaction.audit.services import record
 from coaction.core.tables import Table, read_table
@@ -81,6 +85,20 @@ VERDICT_LABELS = {
     Verdict.UNKNOWN_SECTOR: _l("Unknown sector"),
     Verdict.UNKNOWN_MUNICIPALITY: _l("Unknown municipality"),
     Verdict.BAD_EMPLOYEES: _l("Not a number of employees"),
+}
+
+# TableError.code -> what to tell the person who chose the file.
+TABLE_ERROR_MESSAGES = {
+    "type": _l("Choose a CSV or XLSX file."),
+    "encoding": _l("The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and choose it again."),
+    "xlsx": _l("The file cannot be read as an XLSX workbook. Is it damaged, or of another kind?"),
+    "empty": _l("The file is empty."),
+    "columns": _l(
+        "The first row must name the columns name, employees, municipality and sector, and may name org_number "
+        "(in Swedish: namn, anställda, kommun, sektor or bransch, organisationsnummer or orgnr)."
+    ),
+    "size": _l("The file has too many rows to read at once: split it into smaller files."),
+    "other": _l("The file cannot be read as a table."),
 }
 
 
@@ -316,7 +334,9 @@ def sector_lookup() -> dict[str, Sector]:
 
 def municipality_lookup() -> dict[str, int]:
     lookup = {}
-    for municipality_id, name, code in db.session.execute(sa.select(Municipality.id, Municipality.name, Municipality.code)):
+    for municipality_id, name, code in db.session.execute(
+        sa.select(Municipality.id, Municipality.name, Municipality.code)
+    ):
         lookup[casefold_key(name)] = municipality_id
         lookup[code] = municipality_id
     return lookup
@@ -331,10 +351,8 @@ def known_records(table: Table) -> tuple[dict[str, Known], dict[str, Known]]:
     """The records the file's numbers and names may match, in a few queries (not one per row)."""
     numbers = set()
     for values in table.rows:
-        try:
+        with suppress(InvalidOrgNumber):
             numbers.add(normalise_org_number(values.get("org_number", "")))
-        except InvalidOrgNumber:
-            pass
     names = {casefold_key(_SPACES.sub(" ", values.get("name", ""))) for values in table.rows} - {""}
     columns = (Organisation.id, Organisation.name, Organisation.status, Organisation.org_number, Organisation.name_key)
     by_number, by_name = {}, {}
@@ -412,3 +430,43 @@ def import_prospects(rows: list[CheckedRow], *, actor, filename: str, ip: str | 
         ip,
     )
     return result
+
+
+# ---- carrying a check from one page to the next, without storing anything ------------------------------------
+
+
+def checked_token(data: bytes, secret: str) -> str:
+    """A signed fingerprint of the file that was checked: importing needs the same file chosen again."""
+    return URLSafeSerializer(secret, salt="prospects").dumps(hashlib.sha256(data).hexdigest())
+
+
+def is_checked_file(token: str, data: bytes, secret: str) -> bool:
+    try:
+        fingerprint = URLSafeSerializer(secret, salt="prospects").loads(token or "")
+    except BadSignature:
+        return False
+    return isinstance(fingerprint, str) and hmac.compare_digest(fingerprint, hashlib.sha256(data).hexdigest())
+
+
+def _finding_data(finding: Finding) -> list:
+    data = [finding.verdict.value, finding.value, finding.other_row, finding.by, finding.status]
+    while data and data[-1] in ("", None):  # trailing defaults: the report stays small
+        data.pop()
+    return data
+
+
+def report_token(rows: Iterable[CheckedRow], secret: str) -> str:
+    """The per-row report, signed (and compressed), for the page to send back when the CSV is asked for."""
+    data = [[row.row, *(_finding_data(finding) for finding in row.findings)] for row in rows]
+    return URLSafeSerializer(secret, salt="prospects-report").dumps(data)
+
+
+def report_from_token(token: str, secret: str) -> list[CheckedRow] | None:
+    try:
+        data = URLSafeSerializer(secret, salt="prospects-report").loads(token or "")
+        return [
+            CheckedRow(item[0], tuple(Finding(Verdict(finding[0]), *finding[1:]) for finding in item[1:]))
+            for item in data
+        ]
+    except (BadSignature, TypeError, ValueError, IndexError, KeyError):
+        return None

@@ -1,9 +1,14 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from coaction.auth.permissions import is_signed_in, require
-from coaction.core.web import client_ip, render_form
+from coaction.core.tables import TableError
+from coaction.core.web import acting_user, client_ip, config_limit, render_form
 from coaction.extensions import db, limiter
 from coaction.members import bp
 from coaction.members.applications import (
@@ -21,7 +26,25 @@ from coaction.members.applications import (
     submit_application,
     unconfirmed_application,
 )
-from coaction.members.forms import DecisionForm, DirectoryFilterForm, InfoAnswerForm, JoinForm
+from coaction.members.coverage import coverage
+from coaction.members.fee_services import (
+    describe_basis,
+    describe_rule,
+    fee_list,
+    load_rules,
+    rules_are_stored,
+    save_rules,
+    spreadsheet_csv,
+)
+from coaction.members.forms import (
+    DecisionForm,
+    DirectoryFilterForm,
+    FeeRulesForm,
+    InfoAnswerForm,
+    JoinForm,
+    ProspectFileForm,
+    ProspectReportForm,
+)
 from coaction.members.labels import APPLICATION_STATUS_LABELS, SECTOR_LABELS, STATUS_LABELS
 from coaction.members.models import MembershipApplication, Sector
 from coaction.members.permissions import (
@@ -29,12 +52,25 @@ from coaction.members.permissions import (
     can_review_applications,
     manages_an_organisation,
 )
+from coaction.members.prospects import (
+    TABLE_ERROR_MESSAGES,
+    VERDICT_LABELS,
+    check_table,
+    checked_token,
+    import_prospects,
+    is_checked_file,
+    read_prospects,
+    report_from_token,
+    report_token,
+    tally,
+)
+from coaction.members.prospects import message as prospect_message
 from coaction.members.services import find_members, public_organisation, public_units
 from coaction.regions.services import all_municipalities, network_municipalities
 
-
-def form_limit() -> str:
-    return current_app.config["FORM_RATE_LIMIT"]
+form_limit = config_limit("FORM_RATE_LIMIT")
+# Set by an accepted invitation: /join fills in what the network knows and links the application to it.
+JOIN_INVITATION_KEY = "join_invitation_id"
 
 
 @bp.app_context_processor
@@ -71,7 +107,10 @@ def profile(slug: str):
 @bp.route("/join", methods=["GET", "POST"])
 @limiter.limit(form_limit, methods=["POST"])
 def join():
-    form = JoinForm(municipalities=all_municipalities())
+    from coaction.invitations.services import join_prefill
+
+    known, invitation_id = join_prefill(session.get(JOIN_INVITATION_KEY))
+    form = JoinForm(data=known if request.method == "GET" else None, municipalities=all_municipalities())
     if form.validate_on_submit():
         submit_application(
             OrganisationDetails(
@@ -87,8 +126,10 @@ def join():
             Contact(form.contact_name.data.strip(), form.contact_email.data, form.password.data, form.locale.data),
             form.motivation.data or None,
             client_ip(),
+            invitation_id=invitation_id,
         )
         db.session.commit()
+        session.pop(JOIN_INVITATION_KEY, None)
         return render_template("members/join_sent.html", email=form.contact_email.data)
     return render_form("members/join.html", form, form=form)
 
@@ -103,10 +144,10 @@ def join_confirm(token: str):
     if request.method == "POST" and form.validate_on_submit():
         try:
             confirm_application(application, client_ip())
-        except ApplicationError:
+            db.session.commit()
+        except (ApplicationError, IntegrityError):  # confirmed meanwhile, or the address taken meanwhile
             db.session.rollback()
             return render_template("auth/token_invalid.html"), 410
-        db.session.commit()
         return render_template("members/join_confirmed.html", application=application)
     return render_template("members/join_confirm.html", form=form, application=application)
 
@@ -129,7 +170,7 @@ def answer(application_id: int):
     form = InfoAnswerForm()
     if form.validate_on_submit():
         try:
-            answer_information(application, applicant=current_user, answer=form.answer.data, ip=client_ip())
+            answer_information(application, applicant=acting_user(), answer=form.answer.data, ip=client_ip())
         except ApplicationError:
             abort(409)
         db.session.commit()
@@ -177,9 +218,9 @@ def decide(application_id: int, decision: str):
         return render_form("members/application.html", form, application=application, form=form)
     try:
         if decision == "ask":
-            request_information(application, actor=current_user, question=note, ip=client_ip())
+            request_information(application, actor=acting_user(), question=note, ip=client_ip())
         else:
-            DECISIONS[decision](application, actor=current_user, note=note, ip=client_ip())
+            DECISIONS[decision](application, actor=acting_user(), note=note, ip=client_ip())
     except ApplicationError:
         flash(_("This application has been decided already."), "error")
         return redirect(url_for("members.application_detail", application_id=application_id))
@@ -209,10 +250,162 @@ def decide_join_request(application_id: int, decision: str):
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            DECISIONS[decision](application, actor=current_user, note=form.note.data or None, ip=client_ip())
+            DECISIONS[decision](application, actor=acting_user(), note=form.note.data or None, ip=client_ip())
         except ApplicationError:
             flash(_("This request has been decided already."), "error")
             return redirect(url_for("members.organisation_requests"))
         db.session.commit()
         flash(_("Done: the person has been told by mail."), "success")
     return redirect(url_for("members.organisation_requests"))
+
+
+# ---- coverage, prospects and fees (the coordinator's) ----------------------------------------------------------
+
+REPORT_TOKEN_LIMIT = 400_000  # a form field may hold 500 kB (MAX_FORM_MEMORY_SIZE); a longer report is not offered
+
+
+def csv_delimiter() -> str:
+    """Semicolons where the decimal mark is a comma (Swedish Excel splits columns on them), commas elsewhere."""
+    return ";" if str(get_locale()) == "sv" else ","
+
+
+def csv_download(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.get("/coordinator/coverage")
+@require(can_review_applications)
+def coverage_page():
+    return render_template("members/coverage.html", coverage=coverage())
+
+
+@bp.route("/coordinator/prospects", methods=["GET", "POST"])
+@require(can_review_applications)
+@limiter.limit(form_limit, methods=["POST"])
+def prospects_page():
+    form = ProspectFileForm()
+    importing = request.form.get("action") == "import"
+    if not form.validate_on_submit():
+        return render_form("members/prospects.html", form, form=form, checked=form.checked.data if importing else None)
+    secret = current_app.secret_key
+    upload = form.file.data
+    data, filename = upload.read(), upload.filename or ""
+    if importing and not is_checked_file(form.checked.data, data, secret):
+        form.file.errors = [*form.file.errors, _("This is not the file that was checked. Check it first, then import.")]
+        return render_form("members/prospects.html", form, form=form)
+    try:
+        table = read_prospects(filename, data)
+    except TableError as error:
+        form.file.errors = [*form.file.errors, str(TABLE_ERROR_MESSAGES.get(error.code, TABLE_ERROR_MESSAGES["other"]))]
+        return render_form("members/prospects.html", form, form=form)
+    rows = check_table(table)  # at import too: against the records as they are now
+    result = None
+    if importing:
+        result = import_prospects(rows, actor=acting_user(), filename=filename, ip=client_ip())
+        db.session.commit()
+    report = report_token(rows, secret)
+    return render_template(
+        "members/prospects.html",
+        form=ProspectFileForm(formdata=None),
+        filename=filename,
+        rows=rows,
+        counts=tally(rows),
+        result=result,
+        checked=None if importing else checked_token(data, secret),
+        report=report if len(report) <= REPORT_TOKEN_LIMIT else None,
+        report_form=ProspectReportForm(formdata=None),
+        verdict_labels=VERDICT_LABELS,
+        prospect_message=prospect_message,
+    )
+
+
+@bp.post("/coordinator/prospects/report")
+@require(can_review_applications)
+@limiter.limit(form_limit)
+def prospects_report():
+    form = ProspectReportForm()
+    rows = report_from_token(form.report.data, current_app.secret_key) if form.validate_on_submit() else None
+    if rows is None:
+        abort(400)
+    body = spreadsheet_csv(
+        [_("Row"), _("Verdict"), _("Message")],
+        ([row.row, str(VERDICT_LABELS[row.verdict]), prospect_message(row)] for row in rows),
+        delimiter=csv_delimiter(),
+    )
+    return csv_download(body, "prospects-report.csv")
+
+
+def fee_year() -> int:
+    """?year=, or this year; a year far outside the network's life is not a request worth answering."""
+    this_year = date.today().year
+    year = request.args.get("year", type=int)
+    return year if year is not None and 1990 <= year <= this_year + 10 else this_year
+
+
+@bp.route("/coordinator/fees", methods=["GET", "POST"])
+@require(can_review_applications)
+@limiter.limit(form_limit, methods=["POST"])
+def fees_page():
+    year = fee_year()
+    form = FeeRulesForm(rules=load_rules())
+    if form.validate_on_submit():
+        changed = save_rules(form.rules, actor=acting_user(), ip=client_ip())
+        db.session.commit()
+        flash(_("The fee rules are saved.") if changed else _("The fee rules are unchanged."), "success")
+        return redirect(url_for("members.fees_page", year=year))
+    return render_form(
+        "members/fees.html",
+        form,
+        form=form,
+        fees=fee_list(year),
+        year=year,
+        rules_stored=rules_are_stored(),
+        describe_basis=describe_basis,
+    )
+
+
+@bp.get("/coordinator/fees.csv")
+@require(can_review_applications)
+def fees_csv():
+    fees = fee_list(fee_year())
+    header = [
+        _("Organisation"),
+        _("Organisation number"),
+        _("Sector"),
+        _("Municipality"),
+        _("Status"),
+        _("Rule"),
+        _("Basis"),
+        _("Fee (SEK)"),
+    ]
+    rows = [
+        [
+            line.member.name,
+            line.member.org_number,
+            str(SECTOR_LABELS[line.member.sector]),
+            line.member.municipality,
+            str(STATUS_LABELS[line.member.status]),
+            describe_rule(line.rule),
+            describe_basis(line, fees.figure_year),
+            _("unknown") if line.fee.amount is None else line.fee.amount,
+        ]
+        for line in fees.lines
+    ]
+    rows += [
+        [
+            unit.name,
+            unit.org_number,
+            str(SECTOR_LABELS[unit.sector]),
+            unit.municipality,
+            str(STATUS_LABELS[unit.status]),
+            "",
+            _("Included in the fee of %(parent)s", parent=unit.paid_by),
+            "",
+        ]
+        for unit in fees.units
+    ]
+    return csv_download(spreadsheet_csv(header, rows, delimiter=csv_delimiter()), f"fees-{fees.year}.csv")

@@ -111,6 +111,57 @@ def load_organisations() -> None:
         )
 
 
+# The region's large employers not yet members: the prospect list the coordinator invites from.
+# Employee counts are approximate, for the demo.
+PROSPECTS = (
+    ("Södertälje Sjukhus AB", Sector.REGION, "Södertälje", 1_500),
+    ("Nynas AB", Sector.INDUSTRY, "Nynäshamn", 400),
+    ("Botkyrkabyggen AB", Sector.REAL_ESTATE, "Botkyrka", 200),
+    ("Huge Fastigheter AB", Sector.REAL_ESTATE, "Huddinge", 150),
+    ("Haninge Bostäder AB", Sector.REAL_ESTATE, "Haninge", 100),
+    ("Tyresö Bostäder AB", Sector.REAL_ESTATE, "Tyresö", 60),
+)
+# Invitations the demo coordinator has sent: (prospect, address, opened)
+INVITATIONS = (
+    ("Nynas AB", "hallbarhet@nynas.example", True),
+    ("Botkyrkabyggen AB", "vd@botkyrkabyggen.example", False),
+)
+
+
+def load_prospects() -> None:
+    for name, sector, municipality_name, employees in PROSPECTS:
+        existing = db.session.scalar(sa.select(Organisation).filter_by(name=name))
+        if existing is None:  # an invited prospect stays invited on the next run
+            upsert_organisation(
+                name,
+                sector=sector,
+                status=S.PROSPECT,
+                municipality=municipality_by_name(municipality_name),
+                employees=employees,
+            )
+
+
+def load_invitations() -> None:
+    from coaction.invitations.models import Invitation
+    from coaction.invitations.services import invite_actor, mark_opened
+
+    coordinator = user_by_email("samordnare@coaction.example")
+    for organisation_name, email, opened in INVITATIONS:
+        if db.session.scalar(sa.select(Invitation.id).filter_by(email=email)) is not None:
+            continue
+        organisation = db.session.scalar(sa.select(Organisation).filter_by(name=organisation_name))
+        invitation = invite_actor(
+            organisation,
+            email,
+            message="Välkomna att bli en del av samarbetet på Södertörn!",
+            locale="sv",
+            actor=coordinator,
+            ip=None,
+        )
+        if opened:
+            mark_opened(invitation)
+
+
 # Demo accounts, one per role (and an org admin of a second organisation); printed by `make run`.
 DEMO_PASSWORD = "demo-Sodertorn-2026"  # noqa: S105  # nosec B105 (printed on purpose: demo instances only)
 DEMO_USERS = (
@@ -139,4 +190,7 @@ def load_demo() -> list[tuple[str, Role]]:
     set_setting("demo", "true")
     load_reference_data()
     load_organisations()
-    return load_users()
+    load_prospects()
+    logins = load_users()
+    load_invitations()
+    return logins

@@ -123,3 +123,40 @@ def synth_users(seed: int, per_organisation: int, progress: Callable[[int], None
         for number in range(per_organisation)
     )
     return insert_in_batches(User, rows, progress)
+
+
+def synth_invitations(seed: int, progress: Callable[[int], None] = lambda n: None) -> int:
+    """An actor invitation for each of the seed's invited organisations, spread over the last year and
+    over every stage, so that the invitation list and the funnel have something to show at scale."""
+    from datetime import timedelta
+
+    from coaction.core.tokens import hash_token
+    from coaction.invitations.models import Invitation, InvitationKind, InvitationStatus
+
+    rng = random.Random(seed + 1)  # noqa: S311  # nosec B311
+    invited = db.session.execute(
+        sa.select(Organisation.id, Organisation.slug).where(
+            Organisation.slug.like(f"synth-{seed}-%"), Organisation.status == MembershipStatus.INVITED
+        )
+    ).all()
+    now = utcnow()
+    statuses = (InvitationStatus.PENDING, InvitationStatus.OPENED, InvitationStatus.DECLINED, InvitationStatus.EXPIRED)
+
+    def row(organisation_id: int, slug: str) -> dict:
+        sent = now - timedelta(days=rng.randrange(1, 365))
+        status = rng.choice(statuses)
+        opened = sent + timedelta(days=rng.randrange(0, 10)) if status != InvitationStatus.PENDING else None
+        return {
+            "kind": InvitationKind.ACTOR,
+            "organisation_id": organisation_id,
+            "email": f"kontakt@{slug}.example",
+            "locale": "sv",
+            "token_hash": hash_token(f"synth-{slug}"),
+            "status": status,
+            "created_at": sent,
+            "expires_at": sent + timedelta(days=14),
+            "opened_at": opened,
+            "declined_at": opened if status == InvitationStatus.DECLINED else None,
+        }
+
+    return insert_in_batches(Invitation, (row(*organisation) for organisation in invited), progress)

@@ -72,3 +72,12 @@ def test_the_outbox_page_is_for_administrators_in_development(app, client, peopl
     assert "Ditt lösenord har ändrats" in page
     app.config["ENV"] = "production"
     assert client.get("/coordinator/outbox/").status_code == 404
+
+
+def test_the_html_part_escapes_the_text_and_links_only_addresses():
+    from coaction.mail.services import text_to_html
+
+    html = str(text_to_html('Hej <script>alert(1)</script>\n\nLänk: https://coaction.example/x?a=1&b=2 "q"'))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '<a href="https://coaction.example/x?a=1&amp;b=2">' in html
+    assert html.count("<p>") == 2

@@ -81,6 +81,12 @@ def test_synth_makes_users_for_every_organisation(runner):
     result = runner.invoke(args=["coaction", "synth", "--orgs", "30", "--seed", "3", "--users-per-org", "2"])
     assert result.exit_code == 0, result.output
     assert "60 users" in result.output
+    from coaction.invitations.models import Invitation
+
+    invited = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Organisation).where(Organisation.status == MembershipStatus.INVITED)
+    )
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == invited
     roles = db.session.scalars(sa.select(User.role)).all()
     assert roles.count(Role.ORG_ADMIN) == 30 and roles.count(Role.MEMBER) == 30
 
