@@ -37,7 +37,7 @@ SODERTORN = ("Botkyrka", "Haninge", "Huddinge", "Nykvarn", "Nynäshamn", "Salem"
 # The seeds give only the totals: 507,552 inhabitants at the end of 2020 (the 2021 fee of 2,030,208 SEK
 # at 4 SEK each) and 513,445 at the end of 2021 (+5,893). The split per municipality and the jobs are
 # approximations for the demo, labelled so, that add up to those totals.
-APPROXIMATE_SOURCE = "Approximation for the demo; the seeds give only the Södertörn total (annual report 2021)"
+APPROXIMATE_SOURCE = "Uppskattning för demon; underlagen anger bara Södertörns total (verksamhetsberättelse 2021)"
 SODERTORN_FIGURES = {
     # name: ((inhabitants 2020, inhabitants 2021), jobs 2021)
     "Botkyrka": ((94_599, 94_999), 30_000),

@@ -41,6 +41,17 @@ ORGANISATIONS = (
     ("CLOSER", Sector.TRANSPORT, S.EXTERNAL, None, 15, None),
 )
 
+# The municipal organisations' own staff, approximate, for the demo's coverage and fee pages.
+MUNICIPAL_STAFF = {
+    "Botkyrka": 6_000,
+    "Haninge": 5_500,
+    "Huddinge": 7_000,
+    "Nykvarn": 800,
+    "Nynäshamn": 2_000,
+    "Salem": 1_000,
+    "Södertälje": 6_500,
+    "Tyresö": 3_000,
+}
 MUNICIPALITY_ORGANISATIONS = {
     "Botkyrka": "Botkyrka kommun",
     "Haninge": "Haninge kommun",
@@ -87,6 +98,7 @@ def load_organisations() -> None:
             status=S.MEMBER,
             municipality=municipality,
             member_since=MEMBER_SINCE,
+            employees=MUNICIPAL_STAFF[municipality_name],
             website=f"https://www.{slugify(municipality_name)}.se",
             description="Medlem i Södertörnssamarbetet.",
         )
