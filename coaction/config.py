@@ -56,6 +56,8 @@ def load(overrides: dict | None = None) -> dict:
         "TESTING": env == "testing",
         "SECRET_KEY": setting("SECRET_KEY", fallback="SECRET_KEY"),
         "INSTANCE_PATH": str(instance),
+        # Uploaded files (logos); on several app servers, a directory they all share.
+        "UPLOAD_PATH": setting("UPLOAD_PATH", str(instance / "uploads")),
         "SQLALCHEMY_DATABASE_URI": database_url(
             setting("DATABASE_URL", f"sqlite:///{instance / 'coaction.sqlite3'}", fallback="DATABASE_URL")
         ),

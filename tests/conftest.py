@@ -4,6 +4,7 @@ the schema migrated once per worker, a fresh app per test, and every table empti
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from coaction.config import database_url as driver_url
 from coaction.extensions import db
 
 RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:8]
+UPLOADS = tempfile.mkdtemp(prefix="coaction-test-uploads-")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 E2E_DIR = Path(__file__).parent / "e2e"
 
@@ -83,6 +85,7 @@ def app_config(database_url: str, **overrides) -> dict:
         "CACHE_TYPE": "NullCache",
         "REDIS_PREFIX": f"coaction-test-{RUN_ID}-{WORKER}:",
         "SERVER_NAME": None,
+        "UPLOAD_PATH": UPLOADS,
         **overrides,
     }
 
@@ -124,6 +127,7 @@ def app(request, database_url):
     if "redis_url" in request.fixturenames:
         overrides.update(REDIS_URL=request.getfixturevalue("redis_url"))
     app = create_app(app_config(database_url, **overrides))
+    app.test_client_class = FreshContextClient  # every client of the test, not only the `client` fixture
     with app.app_context():
         yield app
         db.session.remove()
@@ -142,7 +146,6 @@ class FreshContextClient(FlaskClient):
 
 @pytest.fixture
 def client(app):
-    app.test_client_class = FreshContextClient
     return app.test_client()
 
 
@@ -237,7 +240,15 @@ def people(app):
     from coaction.auth.models import Role
     from coaction.invitations.models import InvitationKind
     from coaction.members.models import ApplicationKind
-    from tests.factories import make_application, make_invitation, make_organisation, make_user
+    from coaction.members.organisation import store_logo
+    from tests.factories import (
+        make_application,
+        make_invitation,
+        make_invitation_batch,
+        make_organisation,
+        make_user,
+        tiny_png,
+    )
 
     org_a = make_organisation(name="Organisation A AB")
     org_b = make_organisation(name="Organisation B AB")
@@ -252,6 +263,8 @@ def people(app):
     cast["join_request"] = make_application(org_a, kind=ApplicationKind.JOIN)  # someone asking to join A
     cast["invitation"] = make_invitation(invited_by_id=cast["coordinator"].id)  # the coordinator's, to a prospect
     cast["colleague_invitation"] = make_invitation(org_a, kind=InvitationKind.COLLEAGUE)  # A's admin's, to a colleague
+    cast["invitation_batch"] = make_invitation_batch(created_by_id=cast["coordinator"].id)  # a checked file
+    store_logo(org_a, tiny_png(), upload_path=UPLOADS, actor=cast["org_admin_a"], ip=None)
     db.session.commit()
     return {"org_a": org_a, "org_b": org_b, **cast}
 

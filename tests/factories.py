@@ -105,3 +105,24 @@ def make_invitation(organisation=None, **fields):
     db.session.add(invitation)
     db.session.flush()
     return invitation
+
+
+def tiny_png(size: tuple[int, int] = (40, 20), image_format: str = "PNG") -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (11, 93, 59)).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def make_invitation_batch(**fields):
+    """A checked file of bulk invitations with no row to send (so nothing is sent by accident)."""
+    from coaction.invitations.models import InvitationBatch
+
+    values = {"filename": "inbjudningar.csv", "rows": [], "to_send": 0} | fields
+    batch = InvitationBatch(**values)
+    db.session.add(batch)
+    db.session.flush()
+    return batch

@@ -16,6 +16,7 @@ SIGNED_IN = EVERYONE - {"anonymous"}
 COORDINATORS = frozenset({"coordinator", "admin"})
 ADMINS = frozenset({"admin"})
 NOBODY = frozenset()
+ORG_ADMINS = frozenset({"org_admin_a", "org_admin_b"})  # each in its own organisation
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,22 @@ ROUTES = (
         frozenset({"org_admin_a", "coordinator", "admin"}),
         "/organisation/requests/{join_request.id}/approve",
     ),
+    Route("GET", "/organisation", ORG_ADMINS),
+    Route("POST", "/organisation", ORG_ADMINS, data={"employees": "12", "municipality": "0"}),
+    Route("POST", "/organisation/logo", ORG_ADMINS),
+    Route(
+        "POST",
+        "/organisation/people/<int:user_id>/<any(admin, member, remove):action>",
+        frozenset({"org_admin_a"}),
+        "/organisation/people/{member_a.id}/admin",
+    ),
+    Route(
+        "POST",
+        "/organisation/membership/<any(pause, resume, leave):change>",
+        ORG_ADMINS,
+        "/organisation/membership/pause",
+    ),
+    Route("GET", "/members/<slug>/logo", EVERYONE, "/members/{org_a.slug}/logo"),
     # coverage, prospects and fees
     Route("GET", "/coordinator/coverage", COORDINATORS),
     Route("GET", "/coordinator/prospects", COORDINATORS),
@@ -100,6 +117,26 @@ ROUTES = (
     Route("POST", "/coordinator/fees", COORDINATORS, data={"municipality_kind": "per_inhabitant"}),
     Route("GET", "/coordinator/fees.csv", COORDINATORS),
     # invitations
+    Route("GET", "/coordinator/invitations/bulk", COORDINATORS),
+    Route("POST", "/coordinator/invitations/bulk", COORDINATORS, data={"message": "Välkomna"}),
+    Route(
+        "GET",
+        "/coordinator/invitations/bulk/<int:batch_id>",
+        COORDINATORS,
+        "/coordinator/invitations/bulk/{invitation_batch.id}",
+    ),
+    Route(
+        "POST",
+        "/coordinator/invitations/bulk/<int:batch_id>/send",
+        COORDINATORS,
+        "/coordinator/invitations/bulk/{invitation_batch.id}/send",
+    ),
+    Route(
+        "GET",
+        "/coordinator/invitations/bulk/<int:batch_id>/report.csv",
+        COORDINATORS,
+        "/coordinator/invitations/bulk/{invitation_batch.id}/report.csv",
+    ),
     Route("GET", "/coordinator/invitations", COORDINATORS),
     Route("GET", "/coordinator/invitations/new", COORDINATORS),
     Route("POST", "/coordinator/invitations/new", COORDINATORS, data={"organisation": "0", "new_name": "Ny AB"}),

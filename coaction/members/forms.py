@@ -207,3 +207,33 @@ for _sector, _label in SECTOR_LABELS.items():
         ),
     )
 del _sector, _label
+
+
+class OrganisationProfileForm(FlaskForm):
+    employees = IntegerField(
+        _l("Number of employees"),
+        validators=[Optional(), NumberRange(min=0, max=1_000_000, message=_l("Give a number from 0 upwards."))],
+        render_kw={"inputmode": "numeric"},
+    )
+    municipality = SelectField(_l("Municipality"), coerce=int)
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    website = URLField(
+        _l("Website"),
+        validators=[Optional(), Length(max=300), URL(message=_l("Give the whole address, as in https://example.se."))],
+    )
+    description = TextAreaField(_l("About the organisation"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args, municipalities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality.choices = [SelectChoice(0, _l("Choose a municipality"))] + [
+            SelectChoice(m.id, m.name) for m in municipalities
+        ]
+
+
+class LogoForm(FlaskForm):
+    logo = FileField(
+        _l("Logo"),
+        validators=[FileRequired(message=_l("Choose a PNG or JPEG file."))],
+        description=_l("PNG or JPEG, at most 2 MB. It is shown at most 512 pixels wide."),
+        render_kw={"accept": "image/png,image/jpeg"},
+    )

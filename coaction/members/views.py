@@ -1,11 +1,13 @@
 from datetime import date
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from coaction.auth.models import User
 from coaction.auth.permissions import is_signed_in, require
 from coaction.core.tables import TableError
 from coaction.core.web import acting_user, client_ip, config_limit, render_form
@@ -42,11 +44,24 @@ from coaction.members.forms import (
     FeeRulesForm,
     InfoAnswerForm,
     JoinForm,
+    LogoForm,
+    OrganisationProfileForm,
     ProspectFileForm,
     ProspectReportForm,
 )
 from coaction.members.labels import APPLICATION_STATUS_LABELS, SECTOR_LABELS, STATUS_LABELS
 from coaction.members.models import MembershipApplication, Sector
+from coaction.members.organisation import (
+    LOGO_MAX_BYTES,
+    OrganisationError,
+    change_membership,
+    logo_file,
+    remove_person,
+    set_admin,
+    store_logo,
+)
+from coaction.members.organisation import people as organisation_people
+from coaction.members.organisation import update_profile as update_organisation_profile
 from coaction.members.permissions import (
     can_decide_join_request,
     can_review_applications,
@@ -409,3 +424,130 @@ def fees_csv():
         for unit in fees.units
     ]
     return csv_download(spreadsheet_csv(header, rows, delimiter=csv_delimiter()), f"fees-{fees.year}.csv")
+
+
+@bp.get("/organisation")
+@require(manages_an_organisation)
+def organisation_page():
+    organisation = current_user.organisation
+    return render_organisation_page(
+        organisation,
+        OrganisationProfileForm(
+            obj=organisation,
+            data={"municipality": organisation.municipality_id or 0},
+            municipalities=all_municipalities(),
+        ),
+        LogoForm(),
+    )
+
+
+def render_organisation_page(organisation, profile_form, logo_form):
+    return render_form(
+        "members/organisation.html",
+        profile_form,
+        logo_form,
+        organisation=organisation,
+        profile_form=profile_form,
+        logo_form=logo_form,
+        people=organisation_people(organisation),
+    )
+
+
+@bp.post("/organisation")
+@require(manages_an_organisation)
+@limiter.limit(form_limit)
+def organisation_profile():
+    organisation = current_user.organisation
+    form = OrganisationProfileForm(municipalities=all_municipalities())
+    if form.validate_on_submit():
+        update_organisation_profile(
+            organisation,
+            actor=acting_user(),
+            ip=client_ip(),
+            employees=form.employees.data,
+            municipality_id=form.municipality.data or None,
+            address=form.address.data or None,
+            website=form.website.data or None,
+            description=form.description.data or None,
+        )
+        db.session.commit()
+        flash(_("The profile is saved."), "success")
+        return redirect(url_for("members.organisation_page"))
+    return render_organisation_page(organisation, form, LogoForm())
+
+
+LOGO_MESSAGES = {
+    "size": _l("The file is larger than 2 MB."),
+    "type": _l("Only PNG and JPEG images can be used (no SVG)."),
+    "pixels": _l("The image is too large: give one of at most 25 megapixels."),
+}
+
+
+@bp.post("/organisation/logo")
+@require(manages_an_organisation)
+@limiter.limit(form_limit)
+def organisation_logo():
+    organisation = current_user.organisation
+    form = LogoForm()
+    if form.validate_on_submit():
+        try:
+            store_logo(
+                organisation,
+                form.logo.data.read(LOGO_MAX_BYTES + 1),
+                upload_path=current_app.config["UPLOAD_PATH"],
+                actor=acting_user(),
+                ip=client_ip(),
+            )
+        except OrganisationError as error:
+            form.logo.errors.append(LOGO_MESSAGES[error.code])
+        else:
+            db.session.commit()
+            flash(_("The logo is saved."), "success")
+            return redirect(url_for("members.organisation_page"))
+    profile = OrganisationProfileForm(
+        obj=organisation, data={"municipality": organisation.municipality_id or 0}, municipalities=all_municipalities()
+    )
+    return render_organisation_page(organisation, profile, form)
+
+
+PERSON_ACTIONS = {"admin": True, "member": False}
+
+
+@bp.post("/organisation/people/<int:user_id>/<any(admin, member, remove):action>")
+@require(manages_an_organisation)
+def organisation_person(user_id: int, action: str):
+    organisation = current_user.organisation
+    person = db.session.get(User, user_id)
+    try:
+        if action == "remove":
+            remove_person(organisation, person, actor=acting_user(), ip=client_ip())
+        else:
+            set_admin(organisation, person, PERSON_ACTIONS[action], actor=acting_user(), ip=client_ip())
+    except OrganisationError as error:
+        if error.code == "not_ours":
+            abort(404)
+        flash(_("An organisation always keeps at least one admin."), "error")
+        return redirect(url_for("members.organisation_page"))
+    db.session.commit()
+    flash(_("Done."), "success")
+    return redirect(url_for("members.organisation_page"))
+
+
+@bp.post("/organisation/membership/<any(pause, resume, leave):change>")
+@require(manages_an_organisation)
+def organisation_membership(change: str):
+    try:
+        change_membership(current_user.organisation, change, actor=acting_user(), ip=client_ip())
+    except OrganisationError:
+        flash(_("The membership cannot change that way now."), "error")
+        return redirect(url_for("members.organisation_page"))
+    db.session.commit()
+    flash(_("The membership is changed."), "success")
+    return redirect(url_for("members.organisation_page"))
+
+
+@bp.get("/members/<slug>/logo")
+def logo(slug: str):
+    organisation = public_organisation(slug) or abort(404)
+    path = logo_file(organisation, current_app.config["UPLOAD_PATH"]) or abort(404)
+    return send_file(path, mimetype="image/png", max_age=86400)
