@@ -1,11 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from coaction.auth.forms import new_password_fields
 from coaction.core.forms import email_address, required
+from coaction.invitations.bulk import MAX_BYTES as BULK_MAX_BYTES
 from coaction.members.forms import sector_choices
 
 LANGUAGES = [SelectChoice("sv", "Svenska"), SelectChoice("en", "English")]
@@ -49,3 +51,25 @@ class DeclineForm(FlaskForm):
 class NewAccountForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[required(), Length(max=200)], render_kw={"autocomplete": "name"})
     password, confirm = new_password_fields()
+
+
+class BulkInvitationForm(FlaskForm):
+    file = FileField(
+        _l("The list of organisations to invite (CSV or XLSX)"),
+        validators=[
+            FileRequired(message=_l("Choose a file.")),
+            FileSize(max_size=BULK_MAX_BYTES, message=_l("The file is larger than 5 MB: split it into smaller files.")),
+        ],
+        description=_l(
+            "Columns: name, org_number (optional), email, sector, municipality, employees, language (optional: sv "
+            "or en, Swedish when empty) — or in Swedish: namn, organisationsnummer, e-post, sektor, kommun, "
+            "anställda, språk. One row per organisation and address."
+        ),
+        render_kw={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    )
+    message = TextAreaField(
+        _l("Personal message"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("Goes into every invitation of the file."),
+        render_kw={"rows": 5},
+    )

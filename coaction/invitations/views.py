@@ -1,12 +1,20 @@
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user
 
 from coaction.auth.permissions import require
+from coaction.core.tables import TableError
 from coaction.core.web import acting_user, client_ip, config_limit, render_form
 from coaction.extensions import db, limiter
-from coaction.invitations import bp
-from coaction.invitations.forms import ActorInvitationForm, ColleagueInvitationForm, DeclineForm, NewAccountForm
+from coaction.invitations import bp, bulk
+from coaction.invitations.forms import (
+    ActorInvitationForm,
+    BulkInvitationForm,
+    ColleagueInvitationForm,
+    DeclineForm,
+    NewAccountForm,
+)
 from coaction.invitations.funnel import funnel, funnel_by
 from coaction.invitations.models import Invitation, InvitationKind, InvitationStatus
 from coaction.invitations.permissions import can_invite_actors, can_manage_invitation
@@ -30,10 +38,11 @@ from coaction.invitations.services import (
     revoke,
 )
 from coaction.invitations.statuses import INVITATION_STATUS_LABELS, STAGE_LABELS
+from coaction.members.fee_services import spreadsheet_csv
 from coaction.members.models import PUBLIC_STATUSES, Organisation
 from coaction.members.permissions import manages_an_organisation
 from coaction.members.services import organisations_with_status
-from coaction.members.views import JOIN_INVITATION_KEY
+from coaction.members.views import JOIN_INVITATION_KEY, csv_delimiter, csv_download
 
 invite_limit = config_limit("INVITE_RATE_LIMIT")
 form_limit = config_limit("FORM_RATE_LIMIT")
@@ -238,3 +247,79 @@ def funnel_page():
         by_municipality=funnel_by(facts, "municipality"),
         stage_labels=STAGE_LABELS,
     )
+
+
+# ---- bulk invitations from a file ------------------------------------------------------------------------------
+
+
+@bp.route("/coordinator/invitations/bulk", methods=["GET", "POST"])
+@require(can_invite_actors)
+@limiter.limit(invite_limit, methods=["POST"])
+def bulk_upload():
+    """Check a file of organisations and addresses; the check is stored, nothing is sent yet."""
+    form = BulkInvitationForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        data, filename = upload.read(), upload.filename or ""
+        try:
+            table = bulk.read_invitations(filename, data)
+        except TableError as error:
+            messages = bulk.TABLE_ERROR_MESSAGES
+            form.file.errors = [*form.file.errors, str(messages.get(error.code, messages["other"]))]
+        else:
+            batch = bulk.create_batch(
+                table,
+                filename=filename,
+                message=(form.message.data or "").strip() or None,
+                actor=acting_user(),
+                ip=client_ip(),
+            )
+            db.session.commit()
+            return redirect(url_for("invitations.bulk_batch", batch_id=batch.id))
+    return render_form("invitations/bulk.html", form, form=form, batches=bulk.recent_batches())
+
+
+@bp.get("/coordinator/invitations/bulk/<int:batch_id>")
+@require(can_invite_actors)
+def bulk_batch(batch_id: int):
+    """The check of every row before sending; the progress while the job sends; the outcome after."""
+    batch = bulk.batch_of(batch_id) or abort(404)
+    return render_template(
+        "invitations/bulk_batch.html",
+        batch=batch,
+        counts=bulk.verdict_counts(batch),
+        outcomes=bulk.outcome_counts(batch),
+        sending=batch.started_at is not None and batch.finished_at is None,
+        sendable=bulk.SENDABLE,
+        verdict_labels=bulk.VERDICT_LABELS,
+        row_message=bulk.row_message,
+        row_outcome=bulk.row_outcome,
+    )
+
+
+@bp.post("/coordinator/invitations/bulk/<int:batch_id>/send")
+@require(can_invite_actors)
+@limiter.limit(invite_limit)
+def bulk_send(batch_id: int):
+    batch = bulk.batch_of(batch_id) or abort(404)
+    started = bulk.start_sending(batch, actor=acting_user(), ip=client_ip())
+    db.session.commit()
+    if started == "started":
+        flash(
+            ngettext("Sending %(num)s invitation.", "Sending %(num)s invitations.", batch.to_send),
+            "success",
+        )
+    elif started == "nothing":
+        flash(_("No row of this file can be invited: correct the file and check it again."), "error")
+    else:
+        flash(_("The invitations of this file are being sent or have been sent already."), "info")
+    return redirect(url_for("invitations.bulk_batch", batch_id=batch.id))
+
+
+@bp.get("/coordinator/invitations/bulk/<int:batch_id>/report.csv")
+@require(can_invite_actors)
+def bulk_report(batch_id: int):
+    """Every row of the file with its verdict and, once sent, its outcome."""
+    batch = bulk.batch_of(batch_id) or abort(404)
+    body = spreadsheet_csv(bulk.report_header(), bulk.report_rows(batch), delimiter=csv_delimiter())
+    return csv_download(body, f"invitations-{batch.id}.csv")
