@@ -137,6 +137,12 @@ ROUTES = (
         COORDINATORS,
         "/coordinator/invitations/bulk/{invitation_batch.id}/report.csv",
     ),
+    Route(
+        "GET",
+        "/coordinator/invitations/bulk/<int:batch_id>/progress.json",
+        COORDINATORS,
+        "/coordinator/invitations/bulk/{invitation_batch.id}/progress.json",
+    ),
     Route("GET", "/coordinator/invitations", COORDINATORS),
     Route("GET", "/coordinator/invitations/new", COORDINATORS),
     Route("POST", "/coordinator/invitations/new", COORDINATORS, data={"organisation": "0", "new_name": "Ny AB"}),

@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user
@@ -290,10 +290,25 @@ def bulk_batch(batch_id: int):
         counts=bulk.verdict_counts(batch),
         outcomes=bulk.outcome_counts(batch),
         sending=batch.started_at is not None and batch.finished_at is None,
+        progress_text=progress_text(batch),
         sendable=bulk.SENDABLE,
         verdict_labels=bulk.VERDICT_LABELS,
         row_message=bulk.row_message,
         row_outcome=bulk.row_outcome,
+    )
+
+
+def progress_text(batch) -> str:
+    return _("Sending: %(sent)s of %(total)s invitations sent.", sent=batch.sent, total=batch.to_send)
+
+
+@bp.get("/coordinator/invitations/bulk/<int:batch_id>/progress.json")
+@require(can_invite_actors)
+def bulk_progress(batch_id: int):
+    """What the sending page's script polls; the page itself never refreshes on its own."""
+    batch = bulk.batch_of(batch_id) or abort(404)
+    return jsonify(
+        sent=batch.sent, total=batch.to_send, finished=batch.finished_at is not None, text=progress_text(batch)
     )
 
 

@@ -175,7 +175,7 @@ def test_the_check_sends_nothing_then_sending_invites_the_valid_rows_once(app, c
     assert "Send 3 invitations" in preview and "Nothing is sent yet" in preview
     assert "“not-an-address” is not a valid email address." in preview
     assert f"“{BAD_NUMBER}” is not a valid organisation number" in preview
-    assert 'http-equiv="refresh"' not in preview
+    assert "batch-progress.js" not in preview  # nothing is being sent yet
     # Nothing is sent, no invitation and no organisation made, before "send".
     wait_for_background_jobs()
     assert mailbox.messages == [] and count(OutgoingMail) == 0
@@ -211,7 +211,7 @@ def test_the_check_sends_nothing_then_sending_invites_the_valid_rows_once(app, c
     assert outcomes(batch) == {2: "sent", 3: "sent", 4: None, 5: None, 6: "sent"}
     done = page(coordinator, batch)
     assert 'role="status"' in done and "3 invitations sent." in done and "2 rows were not sent" in done
-    assert 'http-equiv="refresh"' not in done and "Send 3 invitations" not in done
+    assert "batch-progress.js" not in done and "Send 3 invitations" not in done
     actions = db.session.scalars(sa.select(AuditEvent.action)).all()
     assert actions.count("invitation.sent") == 3 and "invitation_batch.finished" in actions
 
@@ -350,7 +350,7 @@ def test_the_page_shows_progress_while_the_job_sends(app, coordinator):
     batch.started_at, batch.sent = utcnow(), 1  # as the job leaves it after one row
     db.session.commit()
     sending = page(coordinator, batch)
-    assert '<meta http-equiv="refresh" content="2">' in sending
+    assert "batch-progress.js" in sending
     assert '<p role="status">Sending: 1 of 3 invitations sent.</p>' in sending
     assert '<progress max="3" value="1"' in sending
     assert "Send 3 invitations" not in sending
@@ -454,3 +454,15 @@ def test_a_file_with_nothing_to_send_cannot_be_sent(app, coordinator, mailbox):
     wait_for_background_jobs()
     db.session.refresh(batch)
     assert batch.started_at is None and mailbox.messages == []
+
+
+def test_the_progress_the_sending_page_polls(app, people):
+    from tests.conftest import sign_in
+
+    coordinator = app.test_client()
+    sign_in(coordinator, people["coordinator"])
+    batch = people["invitation_batch"]
+    progress = coordinator.get(f"/coordinator/invitations/bulk/{batch.id}/progress.json").get_json()
+    assert progress["sent"] == batch.sent and progress["total"] == batch.to_send
+    assert progress["finished"] is (batch.finished_at is not None)
+    assert "av" in progress["text"]  # a sentence in the reader's language, for the status line
