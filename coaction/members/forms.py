@@ -43,7 +43,33 @@ def sector_choices(blank: str | None = None) -> list[SelectChoice]:
     return [SelectChoice("", blank), *choices] if blank is not None else choices
 
 
-class JoinForm(FlaskForm):
+def employees_field(*first_validators) -> IntegerField:
+    return IntegerField(
+        _l("Number of employees"),
+        validators=[*first_validators, NumberRange(min=0, max=1_000_000, message=_l("Give a number from 0 upwards."))],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+class OrganisationDetailsForm(FlaskForm):
+    """The fields an organisation's profile and its application share."""
+
+    municipality = SelectField(_l("Municipality"), coerce=int)
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    website = URLField(
+        _l("Website"),
+        validators=[Optional(), Length(max=300), URL(message=_l("Give the whole address, as in https://example.se."))],
+    )
+    description = TextAreaField(_l("About the organisation"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args, municipalities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality.choices = [SelectChoice(0, _l("Choose a municipality"))] + [
+            SelectChoice(m.id, m.name) for m in municipalities
+        ]
+
+
+class JoinForm(OrganisationDetailsForm):
     name = StringField(_l("Name of the organisation"), validators=[required(), Length(max=200)])
     org_number = StringField(
         _l("Organisation number"),
@@ -52,18 +78,7 @@ class JoinForm(FlaskForm):
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
     sector = SelectField(_l("Sector"), choices=sector_choices())
-    employees = IntegerField(
-        _l("Number of employees"),
-        validators=[required(), NumberRange(min=0, max=1_000_000, message=_l("Give a number from 0 upwards."))],
-        render_kw={"inputmode": "numeric"},
-    )
-    municipality = SelectField(_l("Municipality"), coerce=int)
-    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
-    website = URLField(
-        _l("Website"),
-        validators=[Optional(), Length(max=300), URL(message=_l("Give the whole address, as in https://example.se."))],
-    )
-    description = TextAreaField(_l("About the organisation"), validators=[Optional(), Length(max=2000)])
+    employees = employees_field(required())
     motivation = TextAreaField(
         _l("Why do you want to join?"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 4}
     )
@@ -76,11 +91,8 @@ class JoinForm(FlaskForm):
     password, confirm = new_password_fields()
     locale = SelectField(_l("Your language"), choices=[SelectChoice("sv", "Svenska"), SelectChoice("en", "English")])
 
-    def __init__(self, *args, municipalities=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.municipality.choices = [SelectChoice(0, _l("Choose a municipality"))] + [
-            SelectChoice(m.id, m.name) for m in municipalities
-        ]
         self.personal_words = [self.name.data or "", self.contact_name.data or "", self.contact_email.data or ""]
 
 
@@ -209,25 +221,8 @@ for _sector, _label in SECTOR_LABELS.items():
 del _sector, _label
 
 
-class OrganisationProfileForm(FlaskForm):
-    employees = IntegerField(
-        _l("Number of employees"),
-        validators=[Optional(), NumberRange(min=0, max=1_000_000, message=_l("Give a number from 0 upwards."))],
-        render_kw={"inputmode": "numeric"},
-    )
-    municipality = SelectField(_l("Municipality"), coerce=int)
-    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
-    website = URLField(
-        _l("Website"),
-        validators=[Optional(), Length(max=300), URL(message=_l("Give the whole address, as in https://example.se."))],
-    )
-    description = TextAreaField(_l("About the organisation"), validators=[Optional(), Length(max=2000)])
-
-    def __init__(self, *args, municipalities=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.municipality.choices = [SelectChoice(0, _l("Choose a municipality"))] + [
-            SelectChoice(m.id, m.name) for m in municipalities
-        ]
+class OrganisationProfileForm(OrganisationDetailsForm):
+    employees = employees_field(Optional())
 
 
 class LogoForm(FlaskForm):
