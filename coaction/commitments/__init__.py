@@ -1,0 +1,1 @@
+"""Commitments and their progress reports (the views come with the commitments issue)."""
