@@ -3,11 +3,10 @@ the ratio tells what the app itself costs per request, whatever the machine."""
 
 from __future__ import annotations
 
-import os
 import sys
 from contextlib import AbstractContextManager
 
-from tests.benchmarks.harness import Measurement, Site, measure, prepared_site, print_table, served
+from tests.benchmarks.harness import Measurement, Site, measure, prepared_site, print_http_results, served
 
 WORKERS = 2
 WORKER_CLASS = "sync"
@@ -44,22 +43,4 @@ def run() -> None:
         f"connections, {SECONDS} s per URL after a {WARMUP_SECONDS} s warm-up."
     )
     print("Rate limits were lifted for the benchmark (COACTION_RATELIMIT_ENABLED=false).")
-    print(
-        f"wrk runs on the same {os.cpu_count()} cores as the server and competes with it for CPU: "
-        "read the figures as ratios to the floor, not as capacity."
-    )
-    print()
-    headers = ("target", "req/s", "p50 ms", "p95 ms", "non-2xx", "socket errors", "x floor")
-    rows = [
-        (
-            label,
-            f"{result.requests_per_s:.0f}",
-            f"{result.p50_ms:.2f}",
-            f"{result.p95_ms:.2f}",
-            str(result.non_2xx),
-            str(result.socket_errors),
-            f"{result.requests_per_s / floor.requests_per_s:.2f}",
-        )
-        for label, result in results
-    ]
-    print_table(headers, rows)
+    print_http_results(results, floor)

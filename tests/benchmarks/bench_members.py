@@ -20,7 +20,7 @@ from tests.benchmarks.harness import (
     Site,
     flask,
     measure,
-    print_table,
+    print_http_results,
     served,
     site_environment,
 )
@@ -147,26 +147,8 @@ def run() -> None:
         f"{CONNECTIONS} connections, {SECONDS} s per URL after a {WARMUP_SECONDS} s warm-up."
     )
     print("Rate limits were lifted for the benchmark (COACTION_RATELIMIT_ENABLED=false).")
-    print(
-        f"wrk runs on the same {os.cpu_count()} cores as the server and competes with it for CPU: "
-        "read the figures as ratios to the floor, not as capacity."
-    )
     print(f"Load average (1 min) on those cores: {load_before:.2f} before the run, {load_after:.2f} after it.")
-    print()
-    headers = ("target", "req/s", "p50 ms", "p95 ms", "non-2xx", "socket errors", "x floor")
-    rows = [
-        (
-            label,
-            f"{result.requests_per_s:.0f}",
-            f"{result.p50_ms:.2f}",
-            f"{result.p95_ms:.2f}",
-            str(result.non_2xx),
-            str(result.socket_errors),
-            f"{result.requests_per_s / floor.requests_per_s:.2f}",
-        )
-        for label, result in results
-    ]
-    print_table(headers, rows)
+    print_http_results(results, floor)
 
 
 if __name__ == "__main__":

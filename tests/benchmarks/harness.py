@@ -205,3 +205,26 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     print("  ".join("-" * width for width in widths))
     for row in rows:
         print(line(row))
+
+
+def print_http_results(results: Sequence[tuple[str, Measurement]], floor: Measurement) -> None:
+    """The wrk caveat and the table every HTTP benchmark prints, each target beside the hello floor."""
+    print(
+        f"wrk runs on the same {os.cpu_count()} cores as the server and competes with it for CPU: "
+        "read the figures as ratios to the floor, not as capacity."
+    )
+    print()
+    headers = ("target", "req/s", "p50 ms", "p95 ms", "non-2xx", "socket errors", "x floor")
+    rows = [
+        (
+            label,
+            f"{result.requests_per_s:.0f}",
+            f"{result.p50_ms:.2f}",
+            f"{result.p95_ms:.2f}",
+            str(result.non_2xx),
+            str(result.socket_errors),
+            f"{result.requests_per_s / floor.requests_per_s:.2f}",
+        )
+        for label, result in results
+    ]
+    print_table(headers, rows)
