@@ -269,8 +269,10 @@ def people(app):
     return {"org_a": org_a, "org_b": org_b, **cast}
 
 
-def sign_in(client, user) -> None:
-    """Log a test client in as `user` without a round trip through the login form."""
+def sign_in(client, user, lang: str | None = None) -> None:
+    """Log a test client in as `user` without a round trip through the login form (and in `lang`, if given)."""
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        if lang:
+            session["lang"] = lang

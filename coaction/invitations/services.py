@@ -78,6 +78,28 @@ def _send(invitation: Invitation, template: str, token: str | None = None) -> No
     )
 
 
+def _new_invitation(
+    kind: InvitationKind, organisation: Organisation, email: str, *, locale: str, actor: User, **fields
+) -> tuple[Invitation, str]:
+    """A pending invitation with a fresh token, added to the session; returns it and the token for the mail."""
+    now = utcnow()
+    token, token_hash = new_token()
+    invitation = Invitation(
+        kind=kind,
+        organisation_id=organisation.id,
+        email=email.strip().lower(),
+        locale=locale,
+        invited_by_id=actor.id,
+        status=InvitationStatus.PENDING,
+        created_at=now,
+        expires_at=_expiry(now),
+        token_hash=token_hash,
+        **fields,
+    )
+    db.session.add(invitation)
+    return invitation, token
+
+
 def open_invitation_for(email: str, organisation: Organisation) -> Invitation | None:
     return db.session.scalar(
         sa.select(Invitation).where(
@@ -121,22 +143,9 @@ def invite_actor(
         raise InvitationError("the organisation cannot be invited", "status")
     if open_invitation_for(email, organisation) is not None:
         raise InvitationError("an open invitation exists for this address", "duplicate")
-    now = utcnow()
-    token, token_hash = new_token()
-    invitation = Invitation(
-        kind=InvitationKind.ACTOR,
-        organisation_id=organisation.id,
-        email=email.strip().lower(),
-        message=message,
-        locale=locale,
-        invited_by_id=actor.id,
-        batch_id=batch_id,
-        status=InvitationStatus.PENDING,
-        created_at=now,
-        expires_at=_expiry(now),
-        token_hash=token_hash,
+    invitation, token = _new_invitation(
+        InvitationKind.ACTOR, organisation, email, locale=locale, actor=actor, message=message, batch_id=batch_id
     )
-    db.session.add(invitation)
     if organisation.status != MembershipStatus.APPLIED:
         change_status(organisation, MembershipStatus.INVITED, actor=actor, note="invitation", ip=ip)
     _send(invitation, "invitation_actor", token)
@@ -148,20 +157,7 @@ def invite_colleague(organisation: Organisation, email: str, *, locale: str, act
     """Answers the same whether or not the address has an account (no enumeration)."""
     if open_invitation_for(email, organisation) is not None:
         raise InvitationError("an open invitation exists for this address", "duplicate")
-    now = utcnow()
-    token, token_hash = new_token()
-    invitation = Invitation(
-        kind=InvitationKind.COLLEAGUE,
-        organisation_id=organisation.id,
-        email=email.strip().lower(),
-        locale=locale,
-        invited_by_id=actor.id,
-        status=InvitationStatus.PENDING,
-        created_at=now,
-        expires_at=_expiry(now),
-        token_hash=token_hash,
-    )
-    db.session.add(invitation)
+    invitation, token = _new_invitation(InvitationKind.COLLEAGUE, organisation, email, locale=locale, actor=actor)
     _send(invitation, "invitation_colleague", token)
     record(actor, "invitation.sent", invitation, {"email": invitation.email, "kind": "colleague"}, ip)
     return invitation

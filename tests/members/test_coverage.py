@@ -29,12 +29,6 @@ JOBS_A = JobsFigure(2021, 1_000, "SCB", False)
 JOBS_B = JobsFigure(2020, 3_000, "Kommunen", True)
 
 
-def sign_in_english(client, user) -> None:
-    sign_in(client, user)
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-
-
 # ---- pure ------------------------------------------------------------------------------------------------------
 
 
@@ -208,7 +202,7 @@ def test_one_query_per_aggregate_however_many_members(world):
 
 
 def test_the_coordinator_sees_every_figure_in_a_captioned_table(client, world):
-    sign_in_english(client, make_user(role=Role.COORDINATOR))
+    sign_in(client, make_user(role=Role.COORDINATOR), lang="en")
     db.session.commit()
     response = client.get("/coordinator/coverage")
     page = response.get_data(as_text=True)
@@ -223,7 +217,7 @@ def test_the_coordinator_sees_every_figure_in_a_captioned_table(client, world):
 
 def test_the_page_says_the_share_is_unknown_and_why(client, world):
     db.session.execute(sa.delete(MunicipalityFigure).where(MunicipalityFigure.municipality_id == world["berga"].id))
-    sign_in_english(client, make_user(role=Role.COORDINATOR))
+    sign_in(client, make_user(role=Role.COORDINATOR), lang="en")
     db.session.commit()
     page = client.get("/coordinator/coverage").get_data(as_text=True)
     assert "The share is unknown." in page

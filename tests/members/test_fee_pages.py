@@ -35,21 +35,6 @@ from coaction.members.models import MembershipStatus, Sector
 from tests.conftest import sign_in
 from tests.factories import make_municipality, make_organisation, make_user
 
-
-def sign_in_english(client, user) -> None:
-    sign_in(client, user)
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-
-
-@pytest.fixture
-def coordinator(client, app):
-    user = make_user(role=Role.COORDINATOR)
-    db.session.commit()
-    sign_in_english(client, user)
-    return user
-
-
 # ---- rules as data and as text ---------------------------------------------------------------------------------
 
 

@@ -34,20 +34,6 @@ def upload(data: bytes, filename: str = "lista.csv"):
     return (io.BytesIO(data), filename)
 
 
-def sign_in_english(client, user) -> None:
-    sign_in(client, user)
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-
-
-@pytest.fixture
-def coordinator(client, app):
-    user = make_user(role=Role.COORDINATOR)
-    db.session.commit()
-    sign_in_english(client, user)
-    return user
-
-
 @pytest.fixture
 def places(app):
     alby = make_municipality(name="Alby", code="0101", latitude=59.1, longitude=17.1)
