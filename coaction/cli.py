@@ -106,3 +106,14 @@ def remind_invitations_command(after_days: int) -> None:
     reminded = remind_pending(after_days)
     db.session.commit()
     click.echo(f"{reminded} invitations reminded, {expired} marked expired.")
+
+
+@coaction_cli.command("remind")
+def remind_command() -> None:
+    """Mail the admins of organisations whose progress reports are due or overdue, once per reporting window."""
+    from coaction.commitments.listing import local_today
+    from coaction.commitments.services import remind_due
+
+    result = remind_due(local_today())
+    db.session.commit()
+    click.echo(f"Window {result.window}: {result.organisations} organisations reminded, {result.mails} mails queued.")

@@ -2,7 +2,17 @@
 
 from coaction.audit.models import AuditEvent
 from coaction.auth.models import User, UserToken
+from coaction.commitments.models import (
+    Commitment,
+    CommitmentLocation,
+    CommitmentTemplate,
+    FocusArea,
+    Milestone,
+    ProgressReport,
+    ReportReminder,
+)
 from coaction.core.models import Setting
+from coaction.goals.models import Indicator, IndicatorValue, PlanGoal
 from coaction.invitations.models import Invitation, InvitationBatch
 from coaction.mail.models import OutgoingMail
 from coaction.members.models import MembershipApplication, MembershipEvent, Organisation
@@ -10,6 +20,16 @@ from coaction.regions.models import Municipality, MunicipalityFigure
 
 __all__ = [
     "AuditEvent",
+    "Commitment",
+    "CommitmentLocation",
+    "CommitmentTemplate",
+    "FocusArea",
+    "Indicator",
+    "IndicatorValue",
+    "Milestone",
+    "PlanGoal",
+    "ProgressReport",
+    "ReportReminder",
     "Invitation",
     "InvitationBatch",
     "MembershipApplication",

@@ -13,10 +13,10 @@ NAVIGATION = (
     (None, _l("Map")),
     (None, _l("Infrastructure priorities")),
     ("members.directory", _l("Members")),
-    (None, _l("Commitments")),
+    ("commitments.index", _l("Commitments")),
     (None, _l("Activities")),
     (None, _l("Network")),
-    (None, _l("Goals")),
+    ("goals.index", _l("Goals")),
     (None, _l("Open data")),
     ("members.join", _l("Join")),
 )

@@ -265,8 +265,48 @@ def people(app):
     cast["colleague_invitation"] = make_invitation(org_a, kind=InvitationKind.COLLEAGUE)  # A's admin's, to a colleague
     cast["invitation_batch"] = make_invitation_batch(created_by_id=cast["coordinator"].id)  # a checked file
     store_logo(org_a, tiny_png(), upload_path=UPLOADS, actor=cast["org_admin_a"], ip=None)
+    cast |= commitment_cast(org_a, cast["org_admin_a"])
     db.session.commit()
     return {"org_a": org_a, "org_b": org_b, **cast}
+
+
+def commitment_cast(org_a, org_admin_a) -> dict:
+    """A's public commitment with a report and an evidence file, A's private one with its own evidence, a goal,
+    an indicator and a standard commitment."""
+    from datetime import date
+
+    from coaction.commitments.models import Category, CommitmentTemplate, Unit, Visibility
+    from coaction.commitments.services import ReportInput, add_report
+    from coaction.goals.models import Indicator
+    from tests.factories import make_commitment, make_goal, tiny_pdf
+
+    public = make_commitment(org_a, title="A:s laddpunkter")
+    private = make_commitment(org_a, title="A:s hemliga plan", visibility=Visibility.PRIVATE)
+    reports = {
+        name: add_report(
+            commitment,
+            ReportInput(reported_on=date(2025, 6, 1), value=40, evidence=tiny_pdf(), evidence_name="underlag.pdf"),
+            today=date(2026, 1, 1),
+            upload_path=UPLOADS,
+            actor=org_admin_a,
+            ip=None,
+        )
+        for name, commitment in (("public_report", public), ("private_report", private))
+    }
+    indicator = Indicator(name="Laddpunkter i regionen", unit="antal")
+    template = CommitmentTemplate(
+        title="Cykelpool", category=Category.BIKE_POOL, indicator="Cyklar att låna", unit=Unit.BIKES
+    )
+    db.session.add_all([indicator, template])
+    db.session.flush()
+    return {
+        "public_commitment": public,
+        "private_commitment": private,
+        **reports,
+        "goal": make_goal(),
+        "indicator": indicator,
+        "commitment_template": template,
+    }
 
 
 def sign_in(client, user, lang: str | None = None) -> None:

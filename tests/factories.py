@@ -126,3 +126,51 @@ def make_invitation_batch(**fields):
     db.session.add(batch)
     db.session.flush()
     return batch
+
+
+def make_commitment(organisation=None, **fields):
+    """A public charging-points commitment from 10 (2024) to 110 (2028), unless told otherwise."""
+    from coaction.commitments.models import Category, Commitment, Unit, Visibility
+
+    values = {
+        "organisation": organisation or make_organisation(),
+        "title": f"Laddpunkter {next(_sequence)}",
+        "category": Category.CHARGING,
+        "indicator": "Laddpunkter vid arbetsplatsen",
+        "unit": Unit.CHARGING_POINTS,
+        "baseline_value": 10.0,
+        "baseline_year": 2024,
+        "target_value": 110.0,
+        "target_year": 2028,
+        "visibility": Visibility.PUBLIC,
+    } | fields
+    commitment = Commitment(**values)
+    db.session.add(commitment)
+    db.session.flush()
+    return commitment
+
+
+def make_report(commitment, **fields):
+    from datetime import date
+
+    from coaction.commitments.models import ProgressReport
+
+    values = {"commitment": commitment, "reported_on": date(2025, 6, 1), "value": 40.0} | fields
+    report = ProgressReport(**values)
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def tiny_pdf() -> bytes:
+    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def make_goal(**fields):
+    from coaction.goals.models import PlanGoal
+
+    values = {"plan_year": 2026, "title": f"Mål {next(_sequence)}", "focus_area": "Klimat"} | fields
+    goal = PlanGoal(**values)
+    db.session.add(goal)
+    db.session.flush()
+    return goal

@@ -17,6 +17,10 @@ COORDINATORS = frozenset({"coordinator", "admin"})
 ADMINS = frozenset({"admin"})
 NOBODY = frozenset()
 ORG_ADMINS = frozenset({"org_admin_a", "org_admin_b"})  # each in its own organisation
+WITH_ORGANISATION = frozenset({"member_a", "org_admin_a", "org_admin_b"})
+ORGANISATION_A = frozenset({"member_a", "org_admin_a"})
+A_AND_OFFICE = ORGANISATION_A | COORDINATORS
+REPORT = {"reported_on": "2025-09-01", "value": "55"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,9 @@ class Route:
     allowed: frozenset[str]
     path: str = ""  # the URL to request, naming the `people` fixture's objects: {member_a.id}; defaults to the rule
     data: dict = field(default_factory=dict)
+    # A thing whose very existence is not told to those who may not see it: everyone refused gets 404, the
+    # anonymous too (not the login page).
+    hidden: bool = False
 
     def url(self, people) -> str:
         return (self.path or self.rule).format(**people)
@@ -166,6 +173,96 @@ ROUTES = (
     Route("GET", "/invitations/<token>", EVERYONE, "/invitations/not-a-token"),
     Route("POST", "/invitations/<token>/accept", EVERYONE, "/invitations/not-a-token/accept"),
     Route("POST", "/invitations/<token>/decline", EVERYONE, "/invitations/not-a-token/decline"),
+    # commitments
+    Route("GET", "/commitments", EVERYONE),
+    Route("GET", "/commitments.csv", EVERYONE),
+    Route("GET", "/commitments/<int:commitment_id>", EVERYONE, "/commitments/{public_commitment.id}"),
+    Route("GET", "/commitments/<int:commitment_id>", A_AND_OFFICE, "/commitments/{private_commitment.id}", hidden=True),
+    Route(
+        "GET",
+        "/commitments/<int:commitment_id>/reports/<int:report_id>/evidence",
+        EVERYONE,
+        "/commitments/{public_commitment.id}/reports/{public_report.id}/evidence",
+    ),
+    Route(
+        "GET",
+        "/commitments/<int:commitment_id>/reports/<int:report_id>/evidence",
+        A_AND_OFFICE,
+        "/commitments/{private_commitment.id}/reports/{private_report.id}/evidence",
+        hidden=True,
+    ),
+    Route(
+        "POST",
+        "/commitments/<int:commitment_id>/reports",
+        ORGANISATION_A,
+        "/commitments/{public_commitment.id}/reports",
+        REPORT,
+    ),
+    Route(
+        "GET",
+        "/commitments/<int:commitment_id>/edit",
+        frozenset({"org_admin_a"}),
+        "/commitments/{public_commitment.id}/edit",
+    ),
+    Route(
+        "POST",
+        "/commitments/<int:commitment_id>/edit",
+        frozenset({"org_admin_a"}),
+        "/commitments/{public_commitment.id}/edit",
+    ),
+    Route(
+        "POST",
+        "/commitments/<int:commitment_id>/withdraw",
+        frozenset({"org_admin_a"}),
+        "/commitments/{public_commitment.id}/withdraw",
+    ),
+    Route(
+        "POST", "/commitments/<int:commitment_id>/verify", COORDINATORS, "/commitments/{public_commitment.id}/verify"
+    ),
+    Route("GET", "/organisation/commitments", WITH_ORGANISATION),
+    Route("GET", "/organisation/commitments/new", ORG_ADMINS),
+    Route("POST", "/organisation/commitments/new", ORG_ADMINS, data={"title": "Nytt åtagande"}),
+    Route("GET", "/organisation/commitments/report-file", ORG_ADMINS),
+    Route("POST", "/organisation/commitments/report-file", ORG_ADMINS),
+    Route("GET", "/organisation/commitments/report-file/template.csv", ORG_ADMINS),
+    Route("GET", "/coordinator/commitments", COORDINATORS),
+    Route("GET", "/coordinator/commitments/settings", COORDINATORS),
+    Route("POST", "/coordinator/commitments/settings", COORDINATORS, data={"tolerance": "15", "period": "yearly"}),
+    Route("GET", "/coordinator/templates", COORDINATORS),
+    Route("GET", "/coordinator/templates/new", COORDINATORS),
+    Route("POST", "/coordinator/templates/new", COORDINATORS, data={"title": "Laddpunkter"}),
+    Route(
+        "GET",
+        "/coordinator/templates/<int:template_id>",
+        COORDINATORS,
+        "/coordinator/templates/{commitment_template.id}",
+    ),
+    Route(
+        "POST",
+        "/coordinator/templates/<int:template_id>",
+        COORDINATORS,
+        "/coordinator/templates/{commitment_template.id}",
+    ),
+    # goals and indicators
+    Route("GET", "/goals", EVERYONE),
+    Route("GET", "/goals/<int:goal_id>", EVERYONE, "/goals/{goal.id}"),
+    Route("GET", "/coordinator/goals", COORDINATORS),
+    Route("GET", "/coordinator/goals/new", COORDINATORS),
+    Route("POST", "/coordinator/goals/new", COORDINATORS, data={"title": "Nytt mål", "plan_year": "2026"}),
+    Route("GET", "/coordinator/goals/<int:goal_id>", COORDINATORS, "/coordinator/goals/{goal.id}"),
+    Route("POST", "/coordinator/goals/<int:goal_id>", COORDINATORS, "/coordinator/goals/{goal.id}"),
+    Route("POST", "/coordinator/goals/<int:goal_id>/remove", COORDINATORS, "/coordinator/goals/{goal.id}/remove"),
+    Route("POST", "/coordinator/goals/copy", COORDINATORS, data={"from_year": "2026", "to_year": "2027"}),
+    Route("GET", "/coordinator/indicators/new", COORDINATORS),
+    Route("POST", "/coordinator/indicators/new", COORDINATORS, data={"name": "Nytt mått", "unit": "antal"}),
+    Route("GET", "/coordinator/indicators/<int:indicator_id>", COORDINATORS, "/coordinator/indicators/{indicator.id}"),
+    Route(
+        "POST",
+        "/coordinator/indicators/<int:indicator_id>",
+        COORDINATORS,
+        "/coordinator/indicators/{indicator.id}",
+        {"action": "value", "year": "2025", "municipality": "0", "value": "12", "source": "SCB"},
+    ),
 )
 
 
@@ -182,6 +279,8 @@ def test_access_matrix(client, people, route, role):
     assert response.status_code < 500
     if role in route.allowed:
         assert response.status_code not in (403, 404) and not is_login_redirect(response), f"{role} was refused"
+    elif route.hidden:
+        assert response.status_code == 404, f"{role} got {response.status_code}, not 404"
     elif role == "anonymous":
         assert is_login_redirect(response), f"anonymous got {response.status_code}, not the login page"
     else:  # 404 where even the existence of someone else's thing is not to be told

@@ -1,1 +1,5 @@
-"""Commitments and their progress reports (the views come with the commitments issue)."""
+"""Commitments: what members promise, their progress reports, and how the network follows them up."""
+
+from flask import Blueprint
+
+bp = Blueprint("commitments", __name__)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 DEFAULT_TOLERANCE = 10.0  # percentage points under the straight line before "behind"
@@ -109,3 +109,20 @@ def assess(
     else:
         status = Status.ON_TRACK
     return Assessment(status=status, progress=progress, expected=expected, latest=latest)
+
+
+class Verification(StrEnum):
+    """The ladder: what the organisation says, what it has shown, what the network office has checked."""
+
+    SELF_DECLARED = "self_declared"
+    EVIDENCE = "evidence"
+    VERIFIED = "verified"
+
+
+def verification_level(
+    verified_at: datetime | None, last_report_at: datetime | None, reports_with_evidence: int
+) -> Verification:
+    """Verified holds for the reports the office saw: a report sent after the verification steps back down."""
+    if verified_at is not None and (last_report_at is None or last_report_at <= verified_at):
+        return Verification.VERIFIED
+    return Verification.EVIDENCE if reports_with_evidence > 0 else Verification.SELF_DECLARED

@@ -11,6 +11,9 @@ DEFAULTS = {
     "network_name": "CoAction",
     "region_name": "",
     "demo": "false",
+    # Follow-up of commitments: points under the straight line before "behind"; yearly or half-yearly reports.
+    "status_tolerance": "10",
+    "reporting_period": "yearly",
 }
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template, request
+from flask import Response, current_app, render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 
@@ -37,3 +38,16 @@ def render_form(template: str, *forms, **context):
     """Render a page with forms; 422 when a submitted form has errors, so clients see the refusal."""
     failed = request.method == "POST" and any(form.errors for form in forms)
     return render_template(template, **context), 422 if failed else 200
+
+
+def csv_delimiter() -> str:
+    """Semicolons where the decimal mark is a comma (Swedish Excel splits columns on them), commas elsewhere."""
+    return ";" if str(get_locale()) == "sv" else ","
+
+
+def csv_download(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )

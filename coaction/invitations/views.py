@@ -4,8 +4,9 @@ from flask_babel import ngettext
 from flask_login import current_user, login_user
 
 from coaction.auth.permissions import require
+from coaction.core.spreadsheet import spreadsheet_csv
 from coaction.core.tables import TableError
-from coaction.core.web import acting_user, client_ip, config_limit, render_form
+from coaction.core.web import acting_user, client_ip, config_limit, csv_delimiter, csv_download, render_form
 from coaction.extensions import db, limiter
 from coaction.invitations import bp, bulk
 from coaction.invitations.forms import (
@@ -38,11 +39,10 @@ from coaction.invitations.services import (
     revoke,
 )
 from coaction.invitations.statuses import INVITATION_STATUS_LABELS, STAGE_LABELS
-from coaction.members.fee_services import spreadsheet_csv
 from coaction.members.models import PUBLIC_STATUSES, Organisation
 from coaction.members.permissions import manages_an_organisation
 from coaction.members.services import organisations_with_status
-from coaction.members.views import JOIN_INVITATION_KEY, csv_delimiter, csv_download
+from coaction.members.views import JOIN_INVITATION_KEY
 
 invite_limit = config_limit("INVITE_RATE_LIMIT")
 form_limit = config_limit("FORM_RATE_LIMIT")

@@ -1,7 +1,6 @@
 from datetime import date
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
-from flask_babel import get_locale
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,8 +8,9 @@ from sqlalchemy.exc import IntegrityError
 
 from coaction.auth.models import User
 from coaction.auth.permissions import is_signed_in, require
+from coaction.core.spreadsheet import spreadsheet_csv
 from coaction.core.tables import TableError
-from coaction.core.web import acting_user, client_ip, config_limit, render_form
+from coaction.core.web import acting_user, client_ip, config_limit, csv_delimiter, csv_download, render_form
 from coaction.extensions import db, limiter
 from coaction.members import bp
 from coaction.members.applications import (
@@ -36,7 +36,6 @@ from coaction.members.fee_services import (
     load_rules,
     rules_are_stored,
     save_rules,
-    spreadsheet_csv,
 )
 from coaction.members.forms import (
     DecisionForm,
@@ -115,8 +114,15 @@ def directory():
 
 @bp.get("/members/<slug>")
 def profile(slug: str):
+    from coaction.commitments.listing import Filters, find_commitments
+
     organisation = public_organisation(slug) or abort(404)
-    return render_template("members/profile.html", organisation=organisation, units=public_units(organisation))
+    return render_template(
+        "members/profile.html",
+        organisation=organisation,
+        units=public_units(organisation),
+        commitments=find_commitments(current_user, Filters(organisation_id=organisation.id), per_page=10),
+    )
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -277,19 +283,6 @@ def decide_join_request(application_id: int, decision: str):
 # ---- coverage, prospects and fees (the coordinator's) ----------------------------------------------------------
 
 REPORT_TOKEN_LIMIT = 400_000  # a form field may hold 500 kB (MAX_FORM_MEMORY_SIZE); a longer report is not offered
-
-
-def csv_delimiter() -> str:
-    """Semicolons where the decimal mark is a comma (Swedish Excel splits columns on them), commas elsewhere."""
-    return ";" if str(get_locale()) == "sv" else ","
-
-
-def csv_download(body: bytes, filename: str) -> Response:
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
-    )
 
 
 @bp.get("/coordinator/coverage")

@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 
 from coaction.auth.models import Role
 from coaction.auth.services import create_user, user_by_email
+from coaction.commitments.listing import local_today
 from coaction.core.settings import set_setting
 from coaction.core.text import slugify
 from coaction.extensions import db
@@ -18,6 +20,7 @@ from coaction.members.models import Organisation, Sector
 from coaction.members.services import upsert_organisation
 from coaction.regions import data
 from coaction.regions.services import municipality_by_name, set_figure, upsert_municipality
+from coaction.seed.demo_commitments import load_commitment_demo
 
 MEMBER_SINCE = date(2021, 1, 14)  # the planning conference that set the joint priorities
 
@@ -205,4 +208,5 @@ def load_demo() -> list[tuple[str, Role]]:
     load_prospects()
     logins = load_users()
     load_invitations()
+    load_commitment_demo(local_today(), current_app.config["UPLOAD_PATH"])
     return logins

@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from coaction.audit.models import AuditEvent
 from coaction.auth.models import Role
 from coaction.core.settings import get_setting, set_setting
+from coaction.core.spreadsheet import safe_cell, spreadsheet_csv
 from coaction.extensions import db
 from coaction.members import fee_services
 from coaction.members.fee_services import (
@@ -27,8 +28,6 @@ from coaction.members.fee_services import (
     parse_sek_per_inhabitant,
     rules_from_json,
     rules_to_json,
-    safe_cell,
-    spreadsheet_csv,
 )
 from coaction.members.fees import Band, EmployeeBands, PerInhabitant
 from coaction.members.models import MembershipStatus, Sector

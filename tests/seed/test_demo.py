@@ -115,3 +115,25 @@ def test_the_demo_is_refused_in_production(database_url, monkeypatch):
     result = app.test_cli_runner().invoke(args=["coaction", "demo"])
     assert result.exit_code != 0
     assert "not in production" in result.output
+
+
+def test_demo_commitments_show_every_status_and_the_annual_report_goals(runner):
+    from coaction.commitments.listing import states
+    from coaction.commitments.models import Commitment
+    from coaction.commitments.progress import Status
+    from coaction.goals.models import PlanGoal
+
+    assert runner.invoke(args=["coaction", "demo"]).exit_code == 0
+    counts = {
+        table: db.session.scalar(sa.select(sa.func.count()).select_from(table)) for table in (Commitment, PlanGoal)
+    }
+    assert runner.invoke(args=["coaction", "demo"]).exit_code == 0
+    assert counts == {
+        table: db.session.scalar(sa.select(sa.func.count()).select_from(table)) for table in (Commitment, PlanGoal)
+    }
+    ids = list(db.session.scalars(sa.select(Commitment.id)))
+    assert {state.status for state in states(ids).values()} == set(Status)
+    report_goals = db.session.scalars(
+        sa.select(PlanGoal.title).where(PlanGoal.plan_year == 2021, PlanGoal.parent_id.is_(None))
+    ).all()
+    assert "Stark infrastruktur är en förutsättning för hållbar utveckling" in report_goals and len(report_goals) == 4

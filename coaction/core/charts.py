@@ -1,0 +1,96 @@
+"""A small server-rendered SVG line chart: no JavaScript, no third-party library. Pages always show the same
+numbers in a table beside it, so the chart is marked as an image with a short text alternative."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+WIDTH, HEIGHT = 640, 280
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    points: Sequence[tuple[float, float]]  # (x, y); x in years (fractions for dates)
+    css_class: str  # the stroke style in site.css: chart-actual, chart-plan, chart-milestone, ...
+    dashed: bool = False
+    markers: bool = True
+
+
+def _ticks(low: float, high: float, count: int = 5) -> list[float]:
+    if high == low:
+        return [low]
+    step = (high - low) / (count - 1)
+    return [low + step * index for index in range(count)]
+
+
+def _format(value: float) -> str:
+    return f"{value:,.0f}".replace(",", "\u202f") if abs(value) >= 100 else f"{value:.3g}"
+
+
+def line_chart(series: Sequence[Series], *, title: str, x_label: str, y_label: str) -> Markup:
+    points = [point for line in series for point in line.points]
+    if not points:
+        return Markup("")
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    x_low, x_high = min(xs), max(xs)
+    y_low, y_high = min(0.0, min(ys)), max(ys)
+    if x_high == x_low:
+        x_low, x_high = x_low - 0.5, x_high + 0.5
+    if y_high == y_low:
+        y_high = y_low + 1
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def sx(x: float) -> float:
+        return LEFT + (x - x_low) / (x_high - x_low) * plot_w
+
+    def sy(y: float) -> float:
+        return TOP + plot_h - (y - y_low) / (y_high - y_low) * plot_h
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<line class="chart-axis" x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}"/>',
+        f'<line class="chart-axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}"/>',
+    ]
+    for tick in _ticks(y_low, y_high):
+        parts.append(
+            f'<line class="chart-grid" x1="{LEFT}" y1="{sy(tick):.1f}" x2="{WIDTH - RIGHT}" y2="{sy(tick):.1f}"/>'
+            f'<text class="chart-tick" x="{LEFT - 6}" y="{sy(tick) + 4:.1f}" text-anchor="end">{_format(tick)}</text>'
+        )
+    first_year, last_year = int(x_low), int(x_high)
+    step = max(1, (last_year - first_year) // 8 + (1 if (last_year - first_year) % 8 else 0))
+    tick_y = TOP + plot_h + 16
+    for year in range(first_year, last_year + 1, step):
+        if x_low <= year <= x_high:
+            parts.append(f'<text class="chart-tick" x="{sx(year):.1f}" y="{tick_y}" text-anchor="middle">{year}</text>')
+    parts.append(
+        f'<text class="chart-label" x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 4}" text-anchor="middle">'
+        f"{escape(x_label)}</text>"
+    )
+    parts.append(f'<text class="chart-label" x="4" y="{TOP + 4}" dominant-baseline="hanging">{escape(y_label)}</text>')
+    for line in series:
+        if not line.points:
+            continue
+        coordinates = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in sorted(line.points))
+        dash = ' stroke-dasharray="6 4"' if line.dashed else ""
+        parts.append(f'<polyline class="chart-line {line.css_class}" fill="none" points="{coordinates}"{dash}/>')
+        if line.markers:
+            parts += [
+                f'<circle class="chart-dot {line.css_class}" cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="4"/>'
+                for x, y in line.points
+            ]
+    legend_x = LEFT + 8
+    for index, line in enumerate(series):
+        y = TOP + 12 + index * 16
+        dash = ' stroke-dasharray="6 4"' if line.dashed else ""
+        parts.append(
+            f'<line class="chart-line {line.css_class}" x1="{legend_x}" y1="{y}" x2="{legend_x + 24}" y2="{y}"{dash}/>'
+            f'<text class="chart-legend" x="{legend_x + 30}" y="{y + 4}">{escape(line.label)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  # nosec B704 (every text above is escaped)
