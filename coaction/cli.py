@@ -30,10 +30,24 @@ def demo_command() -> None:
 @click.option("--orgs", type=click.IntRange(min=0), default=1000, show_default=True, help="Organisations.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
 @click.option("--users-per-org", type=click.IntRange(min=0), default=1, show_default=True, help="Users per member.")
-def synth_command(orgs: int, seed: int, users_per_org: int) -> None:
+@click.option(
+    "--commitments",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Commitments in all, spread over the members.",
+)
+@click.option("--reports", type=click.IntRange(min=0), default=0, show_default=True, help="Progress reports, about.")
+def synth_command(orgs: int, seed: int, users_per_org: int, commitments: int, reports: int) -> None:
     """Synthetic data at any scale for benchmarks, inserted in bulk."""
     from coaction.seed.demo import load_reference_data
-    from coaction.seed.synth import SynthError, synth_invitations, synth_organisations, synth_users
+    from coaction.seed.synth import (
+        SynthError,
+        synth_commitments,
+        synth_invitations,
+        synth_organisations,
+        synth_users,
+    )
 
     load_reference_data()
     try:
@@ -43,11 +57,16 @@ def synth_command(orgs: int, seed: int, users_per_org: int) -> None:
             users = synth_users(seed, users_per_org, progress=bar.update)
         with click.progressbar(length=orgs, label="Invitations") as bar:
             invitations = synth_invitations(seed, progress=bar.update)
+        with click.progressbar(length=commitments, label="Commitments") as bar:
+            made = synth_commitments(seed, commitments, reports, progress=bar.update)
     except SynthError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"{orgs} organisations, {users} users and {invitations} invitations made with seed {seed}.")
+    click.echo(
+        f"{orgs} organisations, {users} users, {invitations} invitations, {made[0]} commitments and "
+        f"{made[1]} progress reports made with seed {seed}."
+    )
 
 
 @coaction_cli.command("create-admin")

@@ -154,11 +154,13 @@ def make_report(commitment, **fields):
     from datetime import date
 
     from coaction.commitments.models import ProgressReport
+    from coaction.commitments.services import count_report
 
     values = {"commitment": commitment, "reported_on": date(2025, 6, 1), "value": 40.0} | fields
     report = ProgressReport(**values)
     db.session.add(report)
     db.session.flush()
+    count_report(commitment, report)
     return report
 
 

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -46,6 +46,7 @@ from coaction.members.models import Organisation
 PER_PAGE = 25
 # The order of the status sort, and of every count by status: the precedence of DESIGN §4.
 STATUS_ORDER = (Status.DONE, Status.OVERDUE, Status.STALE, Status.BEHIND, Status.ON_TRACK, Status.PLANNED)
+STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 SORTS = ("title", "organisation", "status", "progress", "target_year", "newest")
 
 
@@ -66,8 +67,7 @@ def reporting_period() -> Period:
     return Period(value) if value in Period._value2member_map_ else Period.YEARLY
 
 
-@dataclass(frozen=True, slots=True)
-class State:
+class State(NamedTuple):
     """What is computed about one commitment."""
 
     assessment: Assessment
@@ -81,50 +81,41 @@ class State:
 
 
 def state_of(row: Any, today: date, tol: float) -> State:
-    plan = Plan(row.baseline_value, row.baseline_year, row.target_value, row.target_year)
-    reports = [Report(row.latest_on, row.latest_value)] if row.latest_on is not None else []
+    """The state from a row of `state_query` (its first columns, unpacked by position: this runs 25,000 times)."""
+    (
+        _id,
+        baseline_value,
+        baseline_year,
+        target_value,
+        target_year,
+        latest_on,
+        latest_value,
+        reports,
+        evidence,
+        verified,
+    ) = row[:STATE_COLUMNS]
+    plan = Plan(baseline_value, baseline_year, target_value, target_year)
     return State(
-        assessment=assess(plan, reports, today, tol),
-        verification=verification_level(row.verified_at, row.last_report_at, row.with_evidence or 0),
-        latest_on=row.latest_on,
-        reports=row.report_count or 0,
+        assessment=assess(plan, [Report(latest_on, latest_value)] if latest_on is not None else (), today, tol),
+        verification=verification_level(bool(verified), evidence or 0),
+        latest_on=latest_on,
+        reports=reports or 0,
     )
 
 
-def _report_subqueries():
-    ranked = sa.select(
-        ProgressReport.commitment_id,
-        ProgressReport.reported_on,
-        ProgressReport.value,
-        sa.func.row_number()
-        .over(
-            partition_by=ProgressReport.commitment_id,
-            order_by=(ProgressReport.reported_on.desc(), ProgressReport.id.desc()),
-        )
-        .label("rank"),
-    ).subquery("ranked")
-    latest = (
-        sa.select(ranked.c.commitment_id, ranked.c.reported_on, ranked.c.value)
-        .where(ranked.c.rank == 1)
-        .subquery("latest")
+def verified_since_last_report() -> sa.ColumnElement[bool]:
+    return sa.and_(
+        Commitment.verified_at.is_not(None),
+        sa.or_(Commitment.last_report_at.is_(None), Commitment.last_report_at <= Commitment.verified_at),
     )
-    has_evidence = sa.or_(ProgressReport.evidence_url.is_not(None), ProgressReport.evidence_file.is_not(None))
-    totals = (
-        sa.select(
-            ProgressReport.commitment_id,
-            sa.func.count().label("report_count"),
-            sa.func.max(ProgressReport.created_at).label("last_report_at"),
-            sa.func.sum(sa.case((has_evidence, 1), else_=0)).label("with_evidence"),
-        )
-        .group_by(ProgressReport.commitment_id)
-        .subquery("totals")
-    )
-    return latest, totals
+
+
+STATE_COLUMNS = 10
 
 
 def state_query(*where: sa.ColumnElement[bool], extra: Sequence[Any] = ()) -> sa.Select:
-    """One row per commitment with everything its state needs (and `extra` columns), filtered by `where`."""
-    latest, totals = _report_subqueries()
+    """One row per commitment with everything its state needs (then `extra` columns), filtered by `where`: one
+    plain scan, since each commitment row carries the facts of its latest report."""
     return (
         sa.select(
             Commitment.id,
@@ -132,17 +123,14 @@ def state_query(*where: sa.ColumnElement[bool], extra: Sequence[Any] = ()) -> sa
             Commitment.baseline_year,
             Commitment.target_value,
             Commitment.target_year,
-            Commitment.verified_at,
-            latest.c.reported_on.label("latest_on"),
-            latest.c.value.label("latest_value"),
-            totals.c.report_count,
-            totals.c.last_report_at,
-            totals.c.with_evidence,
+            Commitment.latest_reported_on.label("latest_on"),
+            Commitment.latest_value,
+            Commitment.report_count,
+            Commitment.evidence_count,
+            sa.case((verified_since_last_report(), 1), else_=0).label("verified"),
             *extra,
         )
         .join(Organisation, Organisation.id == Commitment.organisation_id)
-        .outerjoin(latest, latest.c.commitment_id == Commitment.id)
-        .outerjoin(totals, totals.c.commitment_id == Commitment.id)
         .where(*where)
     )
 
@@ -152,8 +140,7 @@ def states(ids: Iterable[int], today: date | None = None) -> dict[int, State]:
     if not ids:
         return {}
     today, tol = today or local_today(), tolerance()
-    rows = db.session.execute(state_query(Commitment.id.in_(ids)))
-    return {row.id: state_of(row, today, tol) for row in rows}
+    return {row.id: state_of(row, today, tol) for row in rows_of(state_query(Commitment.id.in_(ids)))}
 
 
 def state_for(commitment: Commitment) -> State:
@@ -232,7 +219,7 @@ SQL_ORDER = {
     "title": (Commitment.title_key, Commitment.id),
     "organisation": (Organisation.name_key, Commitment.title_key, Commitment.id),
     "target_year": (Commitment.target_year, Commitment.title_key, Commitment.id),
-    "newest": (Commitment.created_at.desc(), Commitment.id.desc()),
+    "newest": (Commitment.id.desc(),),
 }
 
 
@@ -242,14 +229,20 @@ def _matches(state: State, filters: Filters) -> bool:
     return filters.verification is None or state.verification == filters.verification
 
 
-def _python_key(sort: str):
-    if sort == "status":
-        return lambda item: (STATUS_ORDER.index(item[1].status), item[2], item[0])
-    return lambda item: (
-        -(item[1].assessment.progress if item[1].assessment.progress is not None else -1),
-        item[2],
-        item[0],
-    )
+def _sort_key(sort: str):
+    """The Python twin of SQL_ORDER, over (id, state, title key, organisation key, target year)."""
+
+    def progress(state: State) -> float:
+        return -(state.assessment.progress if state.assessment.progress is not None else -1.0)
+
+    keys = {
+        "organisation": lambda item: (item[3], item[2], item[0]),
+        "target_year": lambda item: (item[4], item[2], item[0]),
+        "newest": lambda item: -item[0],
+        "status": lambda item: (STATUS_RANK[item[1].status], item[2], item[0]),
+        "progress": lambda item: (progress(item[1]), item[2], item[0]),
+    }
+    return keys.get(sort, lambda item: (item[2], item[0]))
 
 
 def _load(ids: Sequence[int]) -> list[Commitment]:
@@ -262,32 +255,27 @@ def _load(ids: Sequence[int]) -> list[Commitment]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def rows_of(query: sa.Select):
+    """Core rows, without the ORM's per-row work: the state queries return thousands."""
+    return db.session.connection().execute(query)
+
+
+def selected(viewer: Any, filters: Filters, extra: Sequence[Any] = (), today: date | None = None) -> list:
+    """Every (row, state) the filters select, in their order: one query, whatever the filters and sort."""
+    today, tol = today or local_today(), tolerance()
+    query = state_query(*where_clauses(viewer, filters), extra=[Commitment.title_key, Organisation.name_key, *extra])
+    items = [
+        (row[0], state, row.title_key, row.name_key, row.target_year, row)
+        for row in rows_of(query)
+        if _matches(state := state_of(row, today, tol), filters)
+    ]
+    items.sort(key=_sort_key(filters.sort))
+    return [(item[5], item[1]) for item in items]
+
+
 def filtered_ids(viewer: Any, filters: Filters, today: date | None = None) -> tuple[list[int], dict[int, State]]:
-    """Every commitment the filters select, in their order; with the states when they had to be computed."""
-    clauses = where_clauses(viewer, filters)
-    if filters.needs_states:
-        today, tol = today or local_today(), tolerance()
-        rows = db.session.execute(state_query(*clauses, extra=[Commitment.title_key]))
-        items = [(row.id, state_of(row, today, tol), row.title_key) for row in rows]
-        chosen = [item for item in items if _matches(item[1], filters)]
-        sort = filters.sort if filters.sort in ("status", "progress") else None
-        if sort:
-            chosen.sort(key=_python_key(sort))
-        else:
-            order = {cid: index for index, cid in enumerate(_sql_ordered_ids(clauses, filters.sort))}
-            chosen.sort(key=lambda item: order.get(item[0], 0))
-        return [item[0] for item in chosen], {item[0]: item[1] for item in chosen}
-    return _sql_ordered_ids(clauses, filters.sort), {}
-
-
-def _sql_ordered_ids(clauses, sort: str) -> list[int]:
-    query = (
-        sa.select(Commitment.id)
-        .join(Organisation, Organisation.id == Commitment.organisation_id)
-        .where(*clauses)
-        .order_by(*SQL_ORDER.get(sort, SQL_ORDER["title"]))
-    )
-    return list(db.session.scalars(query))
+    chosen = selected(viewer, filters, today=today)
+    return [row.id for row, _ in chosen], {row.id: state for row, state in chosen}
 
 
 def find_commitments(viewer: Any, filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
@@ -338,50 +326,38 @@ CSV_COLUMNS = (
 
 
 def csv_rows(viewer: Any, filters: Filters, labels: dict) -> Iterable[list]:
-    """Every row the filters select, as plain columns: no ORM object per commitment, one query for the states and
-    one for the municipalities."""
+    """Every row the filters select, as plain columns: no ORM object per commitment; one query for the
+    commitments and their states, one for the municipalities."""
     from coaction.commitments.models import FocusArea
     from coaction.regions.models import Municipality
 
-    ids, _ = filtered_ids(viewer, filters)
-    today, tol = local_today(), tolerance()
-    rows = {}
-    for chunk_start in range(0, len(ids), 5_000):
-        chunk = ids[chunk_start : chunk_start + 5_000]
-        query = state_query(
-            Commitment.id.in_(chunk),
-            extra=[
-                Organisation.name.label("organisation"),
-                Commitment.title,
-                Commitment.category,
-                Commitment.indicator,
-                Commitment.unit,
-                Commitment.visibility,
-                Commitment.focus_area_id,
-            ],
-        )
-        rows.update({row.id: row for row in db.session.execute(query)})
+    extra = [
+        Organisation.name.label("organisation"),
+        Commitment.title,
+        Commitment.category,
+        Commitment.indicator,
+        Commitment.unit,
+        Commitment.visibility,
+        Commitment.focus_area_id,
+    ]
+    chosen = selected(viewer, filters, extra)
     places: dict[int, list[str]] = defaultdict(list)
-    located = db.session.execute(
+    located = rows_of(
         sa.select(CommitmentLocation.commitment_id, Municipality.name)
         .join(Municipality, Municipality.id == CommitmentLocation.municipality_id)
         .order_by(Municipality.name)
     )
     for commitment_id, name in located:
         places[commitment_id].append(name)
-    focus = {area.id: area for area in db.session.scalars(sa.select(FocusArea))}
-    locale = labels["locale"]
-    for commitment_id in ids:
-        row = rows[commitment_id]
-        state = state_of(row, today, tol)
+    focus = {area.id: area.name(labels["locale"]) for area in db.session.scalars(sa.select(FocusArea))}
+    for row, state in chosen:
         latest = state.assessment.latest
-        area = focus.get(row.focus_area_id)
         yield [
             row.id,
             row.organisation,
             row.title,
             labels["category"][row.category],
-            area.name(locale) if area else "",
+            focus.get(row.focus_area_id, ""),
             row.indicator,
             labels["unit"][row.unit],
             row.baseline_value,
@@ -394,7 +370,7 @@ def csv_rows(viewer: Any, filters: Filters, labels: dict) -> Iterable[list]:
             round(state.assessment.expected, 1),
             labels["status"][state.status],
             labels["verification"][state.verification],
-            ", ".join(places.get(commitment_id, [])),
+            ", ".join(places.get(row.id, [])),
             labels["visibility"][row.visibility],
         ]
 
@@ -465,7 +441,7 @@ def overview(viewer: Any, today: date | None = None) -> Overview:
     for commitment_id, municipality_id in located:
         places[commitment_id].add(municipality_id)
     result = Overview(Rollup(), defaultdict(Rollup), defaultdict(Rollup), defaultdict(Rollup), [], [], [])
-    for row in db.session.execute(query):
+    for row in rows_of(query):
         state = state_of(row, today, tol)
         values = (state, row.unit, row.baseline_value, row.target_value)
         result.overall.add(*values)
@@ -544,7 +520,5 @@ def reports_of(commitment: Commitment) -> list[ProgressReport]:
 def status_counts(viewer: Any, filters: Filters) -> dict[Status, int]:
     """How many of the commitments the filters select are in each status (one query)."""
     today, tol = local_today(), tolerance()
-    counts = Counter(
-        state_of(row, today, tol).status for row in db.session.execute(state_query(*where_clauses(viewer, filters)))
-    )
+    counts = Counter(state_of(row, today, tol).status for row in rows_of(state_query(*where_clauses(viewer, filters))))
     return {status: counts.get(status, 0) for status in STATUS_ORDER}

@@ -121,6 +121,13 @@ class Commitment(db.Model):
     verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     verification_note: Mapped[str | None] = mapped_column(sa.String(1000))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept by add_report, the one way reports are made, so that the state of 25,000 commitments is one plain scan:
+    # facts about the reports, never the status (that is computed from them and today's date).
+    report_count: Mapped[int] = mapped_column(default=0)
+    evidence_count: Mapped[int] = mapped_column(default=0)
+    latest_reported_on: Mapped[date | None]  # the newest report's date and value (the later one on a tie)
+    latest_value: Mapped[float | None]
+    last_report_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the last report was sent
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -262,6 +262,7 @@ def add_report(
     db.session.add(progress)
     try:
         db.session.flush()
+        count_report(commitment, progress)
     except Exception:
         if stored:
             remove_evidence(stored, upload_path)  # nothing half-written: no file without its report
@@ -279,6 +280,16 @@ def add_report(
         ip,
     )
     return progress
+
+
+def count_report(commitment: Commitment, report: ProgressReport) -> None:
+    """The commitment's facts about its reports (see Commitment.report_count), updated with the new one."""
+    commitment.report_count = (commitment.report_count or 0) + 1
+    commitment.evidence_count = (commitment.evidence_count or 0) + (1 if report.has_evidence else 0)
+    commitment.last_report_at = report.created_at
+    if commitment.latest_reported_on is None or report.reported_on >= commitment.latest_reported_on:
+        commitment.latest_reported_on, commitment.latest_value = report.reported_on, report.value
+    db.session.flush()
 
 
 def verify_commitment(commitment: Commitment, *, note: str | None, actor: User, ip: str | None) -> None:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from coaction.core.types import casefold_key, utcnow
 from coaction.extensions import db
+from coaction.members.models import PUBLIC_STATUSES as PUBLIC
 from coaction.members.models import MembershipStatus, Organisation, Sector
 from coaction.members.orgnr import OrgNumber
 from coaction.regions.models import Municipality
@@ -160,3 +161,108 @@ def synth_invitations(seed: int, progress: Callable[[int], None] = lambda n: Non
         }
 
     return insert_in_batches(Invitation, (row(*organisation) for organisation in invited), progress)
+
+
+def _share(total: int, parts: int, index: int) -> int:
+    """The `index`th of `parts` near-equal shares that add up to `total` exactly."""
+    return total // parts + (1 if index < total % parts else 0)
+
+
+def synth_commitments(
+    seed: int, total: int, reports_total: int, progress: Callable[[int], None] = lambda n: None
+) -> tuple[int, int]:
+    """`total` commitments spread evenly over the seed's member organisations, with about `reports_total` reports
+    among them (each a few more or fewer), over categories, units, visibilities, places and every status.
+    Returns (commitments, reports)."""
+    from datetime import timedelta
+
+    from coaction.commitments.models import (
+        CATEGORY_UNITS,
+        Category,
+        Commitment,
+        CommitmentLocation,
+        ProgressReport,
+        Visibility,
+    )
+
+    if total == 0:
+        return 0, 0
+    rng = random.Random(seed + 2)  # noqa: S311  # nosec B311
+    members = db.session.execute(
+        sa.select(Organisation.id, Organisation.municipality_id, Organisation.latitude, Organisation.longitude).where(
+            Organisation.slug.like(f"synth-{seed}-%"), Organisation.status.in_(PUBLIC)
+        )
+    ).all()
+    if not members:
+        raise SynthError("no member organisations to make commitments for: give --orgs")
+    reports_each = reports_total / total
+    categories = [category for category in Category if category != Category.OTHER]
+    visibilities = (Visibility.PUBLIC,) * 8 + (Visibility.MEMBERS, Visibility.PRIVATE)
+    now, today = utcnow(), date.today()
+    first_id = (db.session.scalar(sa.select(sa.func.max(Commitment.id))) or 0) + 1
+    commitments, locations, reports = [], [], []
+    for number, (organisation_id, municipality_id, latitude, longitude) in enumerate(
+        (member for index, member in enumerate(members) for _ in range(_share(total, len(members), index))),
+        start=first_id,
+    ):
+        category = rng.choice(categories)
+        unit = rng.choice(CATEGORY_UNITS[category])
+        baseline_year = rng.randrange(2019, 2027)
+        baseline = float(rng.randrange(0, 50))
+        target = baseline + rng.randrange(10, 200) if unit.value != "percent" else min(100.0, baseline + 40)
+        title = f"{category.value.replace('_', ' ').capitalize()} {number}"
+        commitments.append(
+            {
+                "id": number,
+                "organisation_id": organisation_id,
+                "title": title,
+                "title_key": casefold_key(title),
+                "category": category,
+                "indicator": title,
+                "unit": unit,
+                "baseline_value": baseline,
+                "baseline_year": baseline_year,
+                "target_value": target,
+                "target_year": baseline_year + rng.randrange(1, 8),
+                "visibility": rng.choice(visibilities),
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        if latitude is not None:
+            locations.append(
+                {
+                    "commitment_id": number,
+                    "latitude": latitude,
+                    "longitude": longitude,
+                    "municipality_id": municipality_id,
+                }
+            )
+        count = max(0, round(reports_each + rng.choice((-2, -1, 0, 0, 1, 2))))
+        start = date(baseline_year, 1, 1)
+        span = max(1, (today - start).days)
+        made_here = []
+        for index in range(count if start < today else 0):
+            share = (index + 1) / (count + 1) * rng.uniform(0.4, 1.3)
+            made_here.append(
+                {
+                    "commitment_id": number,
+                    "reported_on": start + timedelta(days=span * (index + 1) // (count + 1)),
+                    "value": round(baseline + (target - baseline) * share, 1),
+                    "evidence_url": "https://example.org/underlag" if rng.random() < 0.2 else None,
+                    "created_at": now,
+                }
+            )
+        reports += made_here
+        # The facts add_report keeps on the commitment, for the same reports.
+        commitments[-1] |= {
+            "report_count": len(made_here),
+            "evidence_count": sum(1 for report in made_here if report["evidence_url"]),
+            "latest_reported_on": made_here[-1]["reported_on"] if made_here else None,
+            "latest_value": made_here[-1]["value"] if made_here else None,
+            "last_report_at": now if made_here else None,
+        }
+    made = insert_in_batches(Commitment, commitments, progress)
+    insert_in_batches(CommitmentLocation, locations, lambda n: None)
+    insert_in_batches(ProgressReport, reports, lambda n: None)
+    return made, len(reports)

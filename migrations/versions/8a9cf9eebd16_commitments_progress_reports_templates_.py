@@ -1,8 +1,8 @@
 """commitments, progress reports, templates, plan goals and indicators
 
-Revision ID: c6a42d66d2bd
+Revision ID: 8a9cf9eebd16
 Revises: 93e9e724e6ff
-Create Date: 2026-12-01 19:50:32.136047
+Create Date: 2026-12-01 20:14:57.211882
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c6a42d66d2bd'
+revision = '8a9cf9eebd16'
 down_revision = '93e9e724e6ff'
 branch_labels = None
 depends_on = None
@@ -124,6 +124,11 @@ def upgrade():
     sa.Column('verified_by_id', sa.Integer(), nullable=True),
     sa.Column('verification_note', sa.String(length=1000), nullable=True),
     sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('report_count', sa.Integer(), nullable=False),
+    sa.Column('evidence_count', sa.Integer(), nullable=False),
+    sa.Column('latest_reported_on', sa.Date(), nullable=True),
+    sa.Column('latest_value', sa.Float(), nullable=True),
+    sa.Column('last_report_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('target_year >= baseline_year', name=op.f('ck_commitment_target_after_baseline')),
