@@ -75,7 +75,7 @@ VERIFICATION_LABELS = {
     Verification.EVIDENCE: _l("Evidence attached"),
     Verification.VERIFIED: _l("Verified by the network office"),
 }
-VERIFICATION_ICONS = {Verification.SELF_DECLARED: "◌", Verification.EVIDENCE: "📎", Verification.VERIFIED: "🛡"}
+VERIFICATION_ICONS = {Verification.SELF_DECLARED: "✎", Verification.EVIDENCE: "❏", Verification.VERIFIED: "★"}
 
 STATUS_EXPLANATIONS = {
     Status.DONE: _l("The target is reached."),

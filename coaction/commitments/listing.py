@@ -140,7 +140,7 @@ def states(ids: Iterable[int], today: date | None = None) -> dict[int, State]:
     if not ids:
         return {}
     today, tol = today or local_today(), tolerance()
-    return {row.id: state_of(row, today, tol) for row in rows_of(state_query(Commitment.id.in_(ids)))}
+    return {row.id: state_of(row._tuple(), today, tol) for row in rows_of(state_query(Commitment.id.in_(ids)))}
 
 
 def state_for(commitment: Commitment) -> State:
@@ -256,19 +256,20 @@ def _load(ids: Sequence[int]) -> list[Commitment]:
 
 
 def rows_of(query: sa.Select):
-    """Core rows, without the ORM's per-row work: the state queries return thousands."""
-    return db.session.connection().execute(query)
+    """Core rows, without the ORM's per-row work, fetched at once: the state queries return thousands."""
+    return db.session.connection().execute(query).all()
 
 
 def selected(viewer: Any, filters: Filters, extra: Sequence[Any] = (), today: date | None = None) -> list:
     """Every (row, state) the filters select, in their order: one query, whatever the filters and sort."""
     today, tol = today or local_today(), tolerance()
     query = state_query(*where_clauses(viewer, filters), extra=[Commitment.title_key, Organisation.name_key, *extra])
-    items = [
-        (row[0], state, row.title_key, row.name_key, row.target_year, row)
-        for row in rows_of(query)
-        if _matches(state := state_of(row, today, tol), filters)
-    ]
+    items = []
+    for row in rows_of(query):
+        values = row._tuple()
+        state = state_of(values, today, tol)
+        if _matches(state, filters):  # positions: id, ..., target_year (4), then title and organisation keys
+            items.append((values[0], state, values[STATE_COLUMNS], values[STATE_COLUMNS + 1], values[4], row))
     items.sort(key=_sort_key(filters.sort))
     return [(item[5], item[1]) for item in items]
 
@@ -341,6 +342,11 @@ def csv_rows(viewer: Any, filters: Filters, labels: dict) -> Iterable[list]:
         Commitment.focus_area_id,
     ]
     chosen = selected(viewer, filters, extra)
+    # Each label translated once, not once per row.
+    labels = {
+        key: {code: str(text) for code, text in value.items()} if isinstance(value, dict) else value
+        for key, value in labels.items()
+    }
     places: dict[int, list[str]] = defaultdict(list)
     located = rows_of(
         sa.select(CommitmentLocation.commitment_id, Municipality.name)
@@ -442,7 +448,7 @@ def overview(viewer: Any, today: date | None = None) -> Overview:
         places[commitment_id].add(municipality_id)
     result = Overview(Rollup(), defaultdict(Rollup), defaultdict(Rollup), defaultdict(Rollup), [], [], [])
     for row in rows_of(query):
-        state = state_of(row, today, tol)
+        state = state_of(row._tuple(), today, tol)
         values = (state, row.unit, row.baseline_value, row.target_value)
         result.overall.add(*values)
         result.by_category[row.category].add(*values)
@@ -520,5 +526,7 @@ def reports_of(commitment: Commitment) -> list[ProgressReport]:
 def status_counts(viewer: Any, filters: Filters) -> dict[Status, int]:
     """How many of the commitments the filters select are in each status (one query)."""
     today, tol = local_today(), tolerance()
-    counts = Counter(state_of(row, today, tol).status for row in rows_of(state_query(*where_clauses(viewer, filters))))
+    counts = Counter(
+        state_of(row._tuple(), today, tol).status for row in rows_of(state_query(*where_clauses(viewer, filters)))
+    )
     return {status: counts.get(status, 0) for status in STATUS_ORDER}

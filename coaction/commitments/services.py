@@ -332,7 +332,7 @@ def details_from_template(template: CommitmentTemplate, year: int) -> dict:
     return {
         "title": template.title,
         "description": template.description,
-        "focus_area_id": template.focus_area_id,
+        "focus_area": template.focus_area_id or 0,  # the form's field name, as views.form_data has it
         "category": template.category.value,
         "indicator": template.indicator,
         "unit": template.unit.value,
@@ -390,7 +390,7 @@ def remind_due(today: date) -> Reminded:
     for row in db.session.execute(query):
         if row.organisation_id in reminded:
             continue
-        state = state_of(row, today, tol)
+        state = state_of(row._tuple(), today, tol)
         verdict = report_due(
             latest_on=row.latest_on,
             baseline_year=row.baseline_year,

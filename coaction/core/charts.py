@@ -3,13 +3,15 @@ numbers in a table beside it, so the chart is marked as an image with a short te
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
+WIDTH, HEIGHT = 640, 300
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 28, 64
+LEGEND_STEP, LEGEND_COLUMNS = 190, 3
 
 
 @dataclass(frozen=True)
@@ -21,15 +23,21 @@ class Series:
     markers: bool = True
 
 
-def _ticks(low: float, high: float, count: int = 5) -> list[float]:
-    if high == low:
-        return [low]
-    step = (high - low) / (count - 1)
-    return [low + step * index for index in range(count)]
+def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """Round-numbered ticks (steps of 1, 2, 2.5 or 5 times a power of ten) from at or below `low` to at or above
+    `high`."""
+    raw = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if raw <= m * magnitude)
+    first = math.floor(low / step) * step
+    ticks = [first]
+    while ticks[-1] < high - 1e-9:
+        ticks.append(first + step * len(ticks))
+    return ticks
 
 
 def _format(value: float) -> str:
-    return f"{value:,.0f}".replace(",", "\u202f") if abs(value) >= 100 else f"{value:.3g}"
+    return f"{value:,.0f}".replace(",", "\u202f") if abs(value) >= 100 else f"{value:g}"
 
 
 def line_chart(series: Sequence[Series], *, title: str, x_label: str, y_label: str) -> Markup:
@@ -43,6 +51,8 @@ def line_chart(series: Sequence[Series], *, title: str, x_label: str, y_label: s
         x_low, x_high = x_low - 0.5, x_high + 0.5
     if y_high == y_low:
         y_high = y_low + 1
+    y_ticks = nice_ticks(y_low, y_high)
+    y_low, y_high = y_ticks[0], y_ticks[-1]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def sx(x: float) -> float:
@@ -51,13 +61,15 @@ def line_chart(series: Sequence[Series], *, title: str, x_label: str, y_label: s
     def sy(y: float) -> float:
         return TOP + plot_h - (y - y_low) / (y_high - y_low) * plot_h
 
+    legend_rows = -(-len(series) // LEGEND_COLUMNS)
+    height = HEIGHT + (legend_rows - 1) * 16
     parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" '
         'xmlns="http://www.w3.org/2000/svg">',
         f'<line class="chart-axis" x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}"/>',
         f'<line class="chart-axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}"/>',
     ]
-    for tick in _ticks(y_low, y_high):
+    for tick in y_ticks:
         parts.append(
             f'<line class="chart-grid" x1="{LEFT}" y1="{sy(tick):.1f}" x2="{WIDTH - RIGHT}" y2="{sy(tick):.1f}"/>'
             f'<text class="chart-tick" x="{LEFT - 6}" y="{sy(tick) + 4:.1f}" text-anchor="end">{_format(tick)}</text>'
@@ -69,10 +81,10 @@ def line_chart(series: Sequence[Series], *, title: str, x_label: str, y_label: s
         if x_low <= year <= x_high:
             parts.append(f'<text class="chart-tick" x="{sx(year):.1f}" y="{tick_y}" text-anchor="middle">{year}</text>')
     parts.append(
-        f'<text class="chart-label" x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 4}" text-anchor="middle">'
+        f'<text class="chart-label" x="{LEFT + plot_w / 2:.1f}" y="{tick_y + 18}" text-anchor="middle">'
         f"{escape(x_label)}</text>"
     )
-    parts.append(f'<text class="chart-label" x="4" y="{TOP + 4}" dominant-baseline="hanging">{escape(y_label)}</text>')
+    parts.append(f'<text class="chart-label" x="{LEFT}" y="{TOP - 12}">{escape(y_label)}</text>')
     for line in series:
         if not line.points:
             continue
@@ -84,9 +96,9 @@ def line_chart(series: Sequence[Series], *, title: str, x_label: str, y_label: s
                 f'<circle class="chart-dot {line.css_class}" cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="4"/>'
                 for x, y in line.points
             ]
-    legend_x = LEFT + 8
     for index, line in enumerate(series):
-        y = TOP + 12 + index * 16
+        legend_x = LEFT + index % LEGEND_COLUMNS * LEGEND_STEP
+        y = HEIGHT - 8 + index // LEGEND_COLUMNS * 16
         dash = ' stroke-dasharray="6 4"' if line.dashed else ""
         parts.append(
             f'<line class="chart-line {line.css_class}" x1="{legend_x}" y1="{y}" x2="{legend_x + 24}" y2="{y}"{dash}/>'

@@ -7,10 +7,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, closing, contextmanager
+from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -18,11 +15,10 @@ from urllib.parse import quote
 from tests.benchmarks.harness import (
     Measurement,
     Site,
-    flask,
     measure,
     print_http_results,
     served,
-    site_environment,
+    synth_site,
 )
 
 WORKERS = 2
@@ -54,19 +50,6 @@ class Directory:
     @property
     def pages(self) -> int:
         return -(-self.members // PER_PAGE)
-
-
-@contextmanager
-def synth_site(orgs: int, seed: int) -> Iterator[tuple[Site, float]]:
-    """As `prepared_site(synth_orgs=...)`, but also yields the wall time of the synth command alone (the migration
-    to head is not counted)."""
-    with tempfile.TemporaryDirectory(prefix="coaction-bench-") as tmp:
-        root = Path(tmp)
-        env = site_environment(root)
-        flask(env, "db", "upgrade")
-        started = time.perf_counter()
-        flask(env, "coaction", "synth", "--orgs", str(orgs), "--seed", str(seed))
-        yield Site(root, env), time.perf_counter() - started
 
 
 def database_path(site: Site) -> Path:

@@ -97,6 +97,19 @@ def prepared_site(*, synth_orgs: int | None = None, seed: int = 1) -> Iterator[S
         yield Site(root, env)
 
 
+@contextmanager
+def synth_site(orgs: int, seed: int, *synth_args: str) -> Iterator[tuple[Site, float]]:
+    """As `prepared_site(synth_orgs=...)` (with more `flask coaction synth` options, if given), also yielding the wall
+    time of the synth command alone (the migration to head is not counted)."""
+    with tempfile.TemporaryDirectory(prefix="coaction-bench-") as tmp:
+        root = Path(tmp)
+        env = site_environment(root)
+        flask(env, "db", "upgrade")
+        started = time.perf_counter()
+        flask(env, "coaction", "synth", "--orgs", str(orgs), "--seed", str(seed), *synth_args)
+        yield Site(root, env), time.perf_counter() - started
+
+
 def free_port() -> int:
     """Free now; should another process take it first, gunicorn exits and `served` says so."""
     with socket.socket() as probe:
@@ -164,19 +177,24 @@ def served(
         stop(process)
 
 
-def wrk(url: str, seconds: int, connections: int) -> str:
+def wrk(url: str, seconds: int, connections: int, headers: Sequence[str] = ()) -> str:
     args = ["wrk", "--threads", "1", "--connections", str(connections), "--duration", f"{seconds}s"]
-    args += ["--timeout", "5s", "--script", str(WRK_REPORT), url]
+    for header in headers:
+        args += ["--header", header]
+    args += ["--timeout", "10s", "--script", str(WRK_REPORT), url]
     return run_command(args, timeout=seconds + 30)
 
 
-def measure(url: str, *, seconds: int = 10, connections: int = 4, warmup_seconds: int = 2) -> Measurement:
+def measure(
+    url: str, *, seconds: int = 10, connections: int = 4, warmup_seconds: int = 2, headers: Sequence[str] = ()
+) -> Measurement:
     """Requests/s, p50/p95 latency and errors for `url` under `connections` concurrent connections for `seconds`,
-    after a discarded warm-up that has every worker load its templates and open its database connection."""
+    after a discarded warm-up that has every worker load its templates and open its database connection.
+    `headers` (as "Name: value") go with every request, e.g. a session cookie."""
     if not url.startswith(f"http://{HOST}:"):
         raise ValueError(f"benchmarks send traffic to {HOST} only, not to {url}")
-    wrk(url, warmup_seconds, connections)
-    output = wrk(url, seconds, connections)
+    wrk(url, warmup_seconds, connections, headers)
+    output = wrk(url, seconds, connections, headers)
     report = next((line.split()[1:] for line in output.splitlines() if line.startswith("coaction-bench ")), None)
     if report is None:
         raise RuntimeError(f"wrk printed no report for {url}:\n{output}")

@@ -87,3 +87,18 @@ def test_chart_escapes_text_and_scales_points():
     assert 'role="img"' in chart
     assert chart.count("<circle") == 2
     assert line_chart([], title="t", x_label="x", y_label="y") == ""
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "ticks"),
+    [
+        (0, 62, [0, 20, 40, 60, 80]),
+        (0, 1650, [0, 500, 1000, 1500, 2000]),
+        (0, 1, [0, 0.25, 0.5, 0.75, 1.0]),
+        (0, 100, [0, 25, 50, 75, 100]),
+    ],
+)
+def test_nice_ticks(low, high, ticks):
+    from coaction.core.charts import nice_ticks
+
+    assert nice_ticks(low, high) == pytest.approx(ticks)

@@ -182,3 +182,35 @@ def test_state_reads_the_latest_report_and_ignores_reports_before_the_baseline(o
     )
     state = state_for(commitment)
     assert state.status == Status.DONE and state.assessment.progress == 100.0 and state.reports == 2
+
+
+def test_the_facts_kept_on_the_commitment_match_its_reports(organisation_admin):
+    """add_report keeps report_count, evidence_count and the latest report on the commitment; whatever the order
+    the reports arrive in, they equal what the reports themselves say."""
+    organisation, admin = organisation_admin
+    commitment = create_commitment(organisation, details(baseline_year=2020), actor=admin, ip=None)
+    arrivals = [
+        (date(2025, 3, 1), 30, None),
+        (date(2024, 1, 1), 20, "https://example.se/a"),  # an older value sent later
+        (date(2025, 3, 1), 31, None),  # the same day again: the later one counts
+        (date(2023, 6, 1), 10, "https://example.se/b"),
+    ]
+    for day, value, link in arrivals:
+        add_report(
+            commitment,
+            ReportInput(day, value, evidence_url=link),
+            today=date(2026, 1, 1),
+            upload_path=UPLOADS,
+            actor=admin,
+            ip=None,
+        )
+    db.session.commit()
+    db.session.expire_all()
+    fresh = db.session.get(Commitment, commitment.id)
+    newest = max(fresh.reports, key=lambda report: (report.reported_on, report.id))
+    assert fresh.report_count == len(fresh.reports) == 4
+    assert fresh.evidence_count == sum(1 for report in fresh.reports if report.has_evidence) == 2
+    assert (
+        (fresh.latest_reported_on, fresh.latest_value) == (newest.reported_on, newest.value) == (date(2025, 3, 1), 31)
+    )
+    assert fresh.last_report_at == max(report.created_at for report in fresh.reports)
