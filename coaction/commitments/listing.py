@@ -36,6 +36,7 @@ from coaction.commitments.progress import (
     verification_level,
 )
 from coaction.commitments.reminders import Due, Period, report_due
+from coaction.core.bulk import collector_paused
 from coaction.core.pagination import Page
 from coaction.core.settings import get_setting
 from coaction.core.types import casefold_key
@@ -265,13 +266,14 @@ def selected(viewer: Any, filters: Filters, extra: Sequence[Any] = (), today: da
     today, tol = today or local_today(), tolerance()
     query = state_query(*where_clauses(viewer, filters), extra=[Commitment.title_key, Organisation.name_key, *extra])
     items = []
-    for row in rows_of(query):
-        values = row._tuple()
-        state = state_of(values, today, tol)
-        if _matches(state, filters):  # positions: id, ..., target_year (4), then title and organisation keys
-            items.append((values[0], state, values[STATE_COLUMNS], values[STATE_COLUMNS + 1], values[4], row))
-    items.sort(key=_sort_key(filters.sort))
-    return [(item[5], item[1]) for item in items]
+    with collector_paused():
+        for row in rows_of(query):
+            values = row._tuple()
+            state = state_of(values, today, tol)
+            if _matches(state, filters):  # positions: id, ..., target_year (4), then title and organisation keys
+                items.append((values[0], state, values[STATE_COLUMNS], values[STATE_COLUMNS + 1], values[4], row))
+        items.sort(key=_sort_key(filters.sort))
+        return [(item[5], item[1]) for item in items]
 
 
 def filtered_ids(viewer: Any, filters: Filters, today: date | None = None) -> tuple[list[int], dict[int, State]]:
@@ -447,7 +449,13 @@ def overview(viewer: Any, today: date | None = None) -> Overview:
     for commitment_id, municipality_id in located:
         places[commitment_id].add(municipality_id)
     result = Overview(Rollup(), defaultdict(Rollup), defaultdict(Rollup), defaultdict(Rollup), [], [], [])
-    for row in rows_of(query):
+    with collector_paused():
+        _roll_up(rows_of(query), result, goals, parents, places, today, tol)
+    return result
+
+
+def _roll_up(rows, result: Overview, goals, parents, places, today: date, tol: float) -> None:
+    for row in rows:
         state = state_of(row._tuple(), today, tol)
         values = (state, row.unit, row.baseline_value, row.target_value)
         result.overall.add(*values)
@@ -463,7 +471,6 @@ def overview(viewer: Any, today: date | None = None) -> Overview:
             result.stale.append(row.id)
         if state.verification == Verification.EVIDENCE:
             result.to_verify.append(row.id)
-    return result
 
 
 def load_with_states(ids: Sequence[int]) -> list[tuple[Commitment, State]]:
