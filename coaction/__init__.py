@@ -56,7 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-FEATURES = ("public", "auth", "admin", "mail", "members", "invitations", "goals", "commitments")
+FEATURES = ("public", "auth", "admin", "mail", "members", "invitations", "goals", "commitments", "travel")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -136,3 +136,68 @@ def remind_command() -> None:
     result = remind_due(local_today())
     db.session.commit()
     click.echo(f"Window {result.window}: {result.organisations} organisations reminded, {result.mails} mails queued.")
+
+
+@coaction_cli.command("create-survey")
+@click.argument("org_slug")
+@click.option("--title", required=True)
+@click.option("--employees", type=click.IntRange(min=1), required=True, help="For the response rate.")
+@click.option("--work-weeks", type=click.FloatRange(min=1, max=53), default=44, show_default=True)
+@click.option("--opens", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Default: today.")
+@click.option("--closes", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Default: in 30 days.")
+def create_survey_command(org_slug: str, title: str, employees: int, work_weeks: float, opens, closes) -> None:
+    """Make a travel survey for ORG_SLUG; prints the new survey's id alone on standard output."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from coaction.commitments.listing import local_today
+    from coaction.members.models import Organisation
+    from coaction.travel.services import SurveyError, create_survey
+
+    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == org_slug))
+    if organisation is None:
+        raise click.BadParameter(f"no organisation with the slug {org_slug!r}", param_hint="ORG_SLUG")
+    opens_on = opens.date() if opens else local_today()
+    closes_on = closes.date() if closes else opens_on + timedelta(days=30)
+    try:
+        survey = create_survey(
+            organisation,
+            title=title,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            employees=employees,
+            work_weeks=work_weeks,
+            actor="cli",
+            ip=None,
+        )
+    except SurveyError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(survey.id)
+
+
+@coaction_cli.command("survey-results")
+@click.argument("survey_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Only the JSON object on standard output.")
+def survey_results_command(survey_id: int, as_json: bool) -> None:
+    """The results of survey SURVEY_ID (shares 0–1, masses in kg, unrounded)."""
+    import json
+
+    from coaction.travel.models import TravelSurvey
+    from coaction.travel.services import results_of
+
+    survey = db.session.get(TravelSurvey, survey_id)
+    if survey is None:
+        raise click.BadParameter(f"no survey {survey_id}", param_hint="SURVEY_ID")
+    try:
+        results = results_of(survey)
+    except ValueError as error:  # a mode without an emission factor
+        raise click.ClickException(str(error)) from error
+    figures = results.as_json()
+    if as_json:
+        click.echo(json.dumps(figures))
+        return
+    click.echo(f"{survey.title}: {results.responses} answers of {results.employees} employees")
+    for key, value in figures.items():
+        click.echo(f"  {key}: {value}")

@@ -17,12 +17,14 @@ from coaction.invitations.models import Invitation, InvitationBatch
 from coaction.mail.models import OutgoingMail
 from coaction.members.models import MembershipApplication, MembershipEvent, Organisation
 from coaction.regions.models import Municipality, MunicipalityFigure
+from coaction.travel.models import EmissionFactor, SurveyResponse, TravelSurvey
 
 __all__ = [
     "AuditEvent",
     "Commitment",
     "CommitmentLocation",
     "CommitmentTemplate",
+    "EmissionFactor",
     "FocusArea",
     "Indicator",
     "IndicatorValue",
@@ -39,6 +41,8 @@ __all__ = [
     "Organisation",
     "OutgoingMail",
     "Setting",
+    "SurveyResponse",
+    "TravelSurvey",
     "User",
     "UserToken",
 ]

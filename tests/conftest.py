@@ -299,7 +299,19 @@ def commitment_cast(org_a, org_admin_a) -> dict:
     )
     db.session.add_all([indicator, template])
     db.session.flush()
+    from coaction.travel.services import create_survey
+
+    survey = create_survey(
+        org_a,
+        title="A:s resvaneenkät",
+        opens_on=date(2026, 1, 1),
+        closes_on=date(2099, 12, 31),
+        employees=50,
+        actor=org_admin_a,
+        ip=None,
+    )
     return {
+        "survey": survey,
         "public_commitment": public,
         "private_commitment": private,
         **reports,

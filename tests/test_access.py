@@ -243,6 +243,19 @@ ROUTES = (
         COORDINATORS,
         "/coordinator/templates/{commitment_template.id}",
     ),
+    # travel surveys
+    Route("GET", "/organisation/surveys", ORG_ADMINS),
+    Route("POST", "/organisation/surveys", ORG_ADMINS, data={"title": "Enkät"}),
+    Route(
+        "GET",
+        "/organisation/surveys/<int:survey_id>",
+        frozenset({"org_admin_a", "coordinator", "admin"}),
+        "/organisation/surveys/{survey.id}",
+    ),
+    Route("GET", "/survey/<token>", EVERYONE, "/survey/{survey.token}"),
+    Route("POST", "/survey/<token>", EVERYONE, "/survey/{survey.token}", {"distance_km": "3", "days_bike": "5"}),
+    Route("GET", "/coordinator/emission-factors", COORDINATORS),
+    Route("POST", "/coordinator/emission-factors", COORDINATORS, data={"mode": "car", "car-kg_per_pkm": "0.1"}),
     # goals and indicators
     Route("GET", "/goals", EVERYONE),
     Route("GET", "/goals/<int:goal_id>", EVERYONE, "/goals/{goal.id}"),

@@ -106,3 +106,31 @@ def line_chart(series: Sequence[Series], *, title: str, x_label: str, y_label: s
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  # nosec B704 (every text above is escaped)
+
+
+BAR_HEIGHT, BAR_GAP, BAR_LABEL_WIDTH = 22, 8, 200
+
+
+def bar_chart(bars: Sequence[tuple[str, float]], *, title: str, percent: bool = True) -> Markup:
+    """Horizontal bars, one per (label, value); values are shares 0–1 when `percent`, shown as per cent."""
+    if not bars:
+        return Markup("")
+    top = max((value for _, value in bars), default=0) or 1
+    plot_w = WIDTH - BAR_LABEL_WIDTH - 70
+    height = len(bars) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" '
+        'xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for index, (label, value) in enumerate(bars):
+        y = BAR_GAP + index * (BAR_HEIGHT + BAR_GAP)
+        width = max(0.0, value) / top * plot_w
+        shown = f"{value * 100:.0f} %" if percent else _format(value)
+        parts.append(
+            f'<text class="chart-tick" x="{BAR_LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end">{escape(label)}</text>'
+            f'<rect class="chart-bar chart-series-{index % 6}" x="{BAR_LABEL_WIDTH}" y="{y}" width="{width:.1f}" '
+            f'height="{BAR_HEIGHT}"/>'
+            f'<text class="chart-tick" x="{BAR_LABEL_WIDTH + width + 6:.1f}" y="{y + 15}">{shown}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  # nosec B704 (every text above is escaped)

@@ -68,7 +68,11 @@ MUNICIPALITY_ORGANISATIONS = {
 
 
 def load_reference_data() -> None:
-    """The county's municipalities and the Södertörn figures (the fee's and coverage's denominators)."""
+    """The county's municipalities and the Södertörn figures (the fee's and coverage's denominators), and the
+    default emission factors."""
+    from coaction.travel.services import ensure_default_factors
+
+    ensure_default_factors()
     for code, name, latitude, longitude in data.STOCKHOLM_COUNTY:
         upsert_municipality(
             code=code,

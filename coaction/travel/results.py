@@ -25,6 +25,12 @@ MIN_GROUP = 5
 BIKE_KM, EBIKE_KM = 5.0, 15.0
 
 
+class MissingFactors(ValueError):
+    def __init__(self, modes: list[str]):
+        super().__init__(f"no emission factor for {', '.join(modes)}")
+        self.modes = modes
+
+
 @dataclass(frozen=True)
 class Answer:
     distance_km: float
@@ -93,7 +99,7 @@ def survey_results(
     commuting mode and for air; a missing factor is an error, never a silent zero."""
     missing = [mode for mode in FACTOR_MODES if mode not in factors]
     if missing:
-        raise ValueError(f"no emission factor for {', '.join(missing)}")
+        raise MissingFactors(missing)
     trips: Counter = Counter()
     trip_km: Counter = Counter()
     barriers: Counter = Counter()

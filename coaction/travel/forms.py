@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from coaction.commitments.forms import NumberField
+from coaction.core.forms import required
+from coaction.travel.labels import BARRIER_LABELS, MODE_LABELS, WILLING_LABELS
+from coaction.travel.results import BUSINESS_MODES, MODES
+
+PROBLEM_MESSAGES = {
+    "missing": _l("This field is required."),
+    "closes_before_opening": _l("The survey cannot close before it opens."),
+    "employees": _l("Give the number of employees, at least 1."),
+    "work_weeks": _l("Give the work weeks per year, from 1 to 53."),
+    "distance": _l("Give the distance one way in km, from 0 to 300."),
+    "days": _l("Give whole days from 0 to 7."),
+    "week": _l("The commuting days and the remote days add up to more than 7."),
+    "km": _l("Give the km per year, not negative."),
+    "choice": _l("Choose from the list."),
+    "factor": _l("Give kg CO2e per person-km from 0 to 10."),
+}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes: every choice visible at once, easy on a phone."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SurveyForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[required(), Length(max=200)])
+    opens_on = DateField(_l("Opens"), validators=[required()])
+    closes_on = DateField(_l("Closes"), validators=[required()])
+    employees = IntegerField(
+        _l("Number of employees"),
+        validators=[required(), NumberRange(min=1, max=1_000_000, message=PROBLEM_MESSAGES["employees"])],
+        description=_l("For the response rate."),
+    )
+    work_weeks = FloatField(
+        _l("Work weeks per year"),
+        default=44,
+        validators=[required(), NumberRange(min=1, max=53, message=PROBLEM_MESSAGES["work_weeks"])],
+    )
+    sites = TextAreaField(
+        _l("Workplaces (optional)"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("One per line, if you have several: the form then asks where the person works."),
+    )
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        for name, code in problems.items():
+            field = getattr(self, name, None) or self.title
+            field.errors = [*field.errors, PROBLEM_MESSAGES.get(code, code)]
+
+
+def day_field(label) -> IntegerField:
+    return IntegerField(
+        label,
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=7, message=PROBLEM_MESSAGES["days"])],
+        render_kw={"inputmode": "numeric", "min": 0, "max": 7},
+    )
+
+
+class ResponseForm(FlaskForm):
+    """The employee's form: anonymous, short, without JavaScript. Built with a field per mode."""
+
+    home_municipality = SelectField(_l("Where do you live?"), coerce=int)
+    site = SelectField(_l("Where do you work?"), validators=[Optional()])
+    distance_km = NumberField(_l("How far is it from home to work, one way, in km?"))
+    barriers = MultiCheckboxField(
+        _l("What makes it hard to travel without a car? (optional)"),
+        choices=[SelectChoice(code, label) for code, label in BARRIER_LABELS.items()],
+    )
+    willing = MultiCheckboxField(
+        _l("What would make you travel more sustainably? (optional)"),
+        choices=[SelectChoice(code, label) for code, label in WILLING_LABELS.items()],
+    )
+
+    def __init__(self, *args, municipalities=(), sites=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.home_municipality.choices = [SelectChoice(m.id, m.name) for m in municipalities] + [
+            SelectChoice(0, _l("Another municipality"))
+        ]
+        self.site.choices = [SelectChoice(site, site) for site in sites]
+
+
+for _mode in MODES:
+    setattr(ResponseForm, f"days_{_mode}", day_field(MODE_LABELS[_mode]))
+ResponseForm.days_remote = day_field(_l("Working remotely"))
+for _mode in BUSINESS_MODES:
+    setattr(
+        ResponseForm,
+        f"business_km_{_mode}",
+        NumberField(MODE_LABELS[_mode], optional=True, render_kw={"inputmode": "decimal"}),
+    )
+
+
+class FactorForm(FlaskForm):
+    kg_per_pkm = NumberField(_l("kg CO2e per person-km"))
+    publication = StringField(_l("Publication"), validators=[required(), Length(max=300)])
+    table_ref = StringField(_l("Table"), validators=[Optional(), Length(max=200)])
+    year = IntegerField(_l("Year"), validators=[required(), NumberRange(min=1990, max=2100)])
+    approximate = BooleanField(_l("Approximate"))

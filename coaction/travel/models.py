@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coaction.core.types import UTCDateTime, utcnow
+from coaction.extensions import db
+from coaction.members.models import Organisation
+
+
+class EmissionFactor(db.Model):
+    """kg CO2e per person-km for a commuting mode (walk ... moped) or air, with the publication it comes from."""
+
+    __tablename__ = "emission_factor"
+    __table_args__ = (sa.CheckConstraint("kg_per_pkm >= 0", name="not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mode: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    kg_per_pkm: Mapped[float]
+    publication: Mapped[str] = mapped_column(sa.String(300))
+    table_ref: Mapped[str] = mapped_column(sa.String(200), default="")
+    year: Mapped[int]
+    approximate: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class TravelSurvey(db.Model):
+    __tablename__ = "travel_survey"
+    __table_args__ = (
+        sa.CheckConstraint("closes_on >= opens_on", name="closes_after_opening"),
+        sa.CheckConstraint("employees > 0", name="employees_positive"),
+        sa.CheckConstraint("work_weeks > 0 AND work_weeks <= 53", name="work_weeks_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    opens_on: Mapped[date]
+    closes_on: Mapped[date]
+    employees: Mapped[int]
+    work_weeks: Mapped[float] = mapped_column(default=44.0)
+    sites: Mapped[list] = mapped_column(sa.JSON, default=list)  # workplace names the form offers, if several
+    # The public link /survey/<token>: 32 random bytes, so that surveys cannot be enumerated.
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+    def is_open(self, today: date) -> bool:
+        return self.opens_on <= today <= self.closes_on
+
+
+class SurveyResponse(db.Model):
+    """One anonymous answer: no name, no email, no free text, no address, no time of day."""
+
+    __tablename__ = "survey_response"
+    __table_args__ = (
+        sa.CheckConstraint("distance_km >= 0 AND distance_km <= 300", name="distance_range"),
+        sa.CheckConstraint(
+            "days_walk + days_bike + days_ebike + days_bus + days_rail + days_car + days_carpool + days_moped"
+            " + days_remote <= 7",
+            name="at_most_seven_days",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("travel_survey.id", ondelete="CASCADE"), index=True)
+    home_municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id", ondelete="SET NULL"))
+    site: Mapped[str | None] = mapped_column(sa.String(100))
+    distance_km: Mapped[float]
+    days_walk: Mapped[int] = mapped_column(default=0)
+    days_bike: Mapped[int] = mapped_column(default=0)
+    days_ebike: Mapped[int] = mapped_column(default=0)
+    days_bus: Mapped[int] = mapped_column(default=0)
+    days_rail: Mapped[int] = mapped_column(default=0)
+    days_car: Mapped[int] = mapped_column(default=0)
+    days_carpool: Mapped[int] = mapped_column(default=0)
+    days_moped: Mapped[int] = mapped_column(default=0)
+    days_remote: Mapped[int] = mapped_column(default=0)
+    business_km_car: Mapped[float] = mapped_column(default=0.0)
+    business_km_rail: Mapped[float] = mapped_column(default=0.0)
+    business_km_bus: Mapped[float] = mapped_column(default=0.0)
+    business_km_air: Mapped[float] = mapped_column(default=0.0)
+    barriers: Mapped[list] = mapped_column(sa.JSON, default=list)
+    willing: Mapped[list] = mapped_column(sa.JSON, default=list)
+    submitted_on: Mapped[date]  # the day only

@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from coaction.auth.permissions import is_signed_in, require
+from coaction.commitments.listing import local_today
+from coaction.core.charts import bar_chart
+from coaction.core.web import acting_user, client_ip, config_limit, render_form
+from coaction.extensions import db, limiter
+from coaction.regions.services import network_municipalities
+from coaction.travel import bp
+from coaction.travel.forms import PROBLEM_MESSAGES, FactorForm, ResponseForm, SurveyForm
+from coaction.travel.labels import BARRIER_LABELS, MODE_LABELS, WILLING_LABELS
+from coaction.travel.models import TravelSurvey
+from coaction.travel.permissions import can_make_surveys, can_read_survey, can_set_factors
+from coaction.travel.results import BUSINESS_MODES, FACTOR_MODES, MIN_GROUP, MODES, MissingFactors, suppress_small
+from coaction.travel.services import (
+    ResponseInput,
+    SurveyError,
+    create_survey,
+    emission_factors,
+    results_of,
+    set_emission_factor,
+    submit_response,
+    survey_by_token,
+    surveys_of,
+)
+
+form_limit = config_limit("FORM_RATE_LIMIT")
+
+
+@bp.app_context_processor
+def _travel_labels():
+    return {"mode_labels": MODE_LABELS, "barrier_labels": BARRIER_LABELS, "willing_labels": WILLING_LABELS}
+
+
+@bp.route("/organisation/surveys", methods=["GET", "POST"])
+@require(can_make_surveys)
+@limiter.limit(form_limit, methods=["POST"])
+def surveys():
+    organisation = current_user.organisation
+    form = SurveyForm()
+    if form.validate_on_submit():
+        try:
+            survey = create_survey(
+                organisation,
+                title=form.title.data,
+                opens_on=form.opens_on.data,
+                closes_on=form.closes_on.data,
+                employees=form.employees.data,
+                work_weeks=form.work_weeks.data,
+                sites=(form.sites.data or "").splitlines(),
+                actor=acting_user(),
+                ip=client_ip(),
+            )
+        except SurveyError as error:
+            db.session.rollback()
+            form.show_problems(error.problems)
+        else:
+            db.session.commit()
+            flash(_("The survey is made. Share its link with your employees."), "success")
+            return redirect(url_for("travel.survey", survey_id=survey.id))
+    return render_form("travel/surveys.html", form, form=form, surveys=surveys_of(organisation))
+
+
+def readable_survey(survey_id: int) -> TravelSurvey:
+    """404 for what does not exist and for another organisation's survey alike."""
+    survey = db.session.get(TravelSurvey, survey_id)
+    if survey is None or not can_read_survey(current_user, survey):
+        abort(404)
+    return survey
+
+
+@bp.get("/organisation/surveys/<int:survey_id>")
+@require(is_signed_in)
+def survey(survey_id: int):
+    survey = readable_survey(survey_id)
+    missing: list[str] = []
+    try:
+        results = results_of(survey)
+    except MissingFactors as error:
+        results, missing = None, [str(MODE_LABELS[mode]) for mode in error.modes]
+    charts = {}
+    if results is not None and not results.suppressed:
+        charts["trips"] = bar_chart(
+            [(str(MODE_LABELS[mode]), results.modal_split_trips[mode]) for mode in MODES],
+            title=_("Share of commuting trips by mode"),
+        )
+    return render_template(
+        "travel/survey.html",
+        survey=survey,
+        results=results,
+        charts=charts,
+        barriers=suppress_small(results.barriers) if results else {},
+        willing=suppress_small(results.willing) if results else {},
+        missing_factors=missing,
+        modes=MODES,
+        business_modes=BUSINESS_MODES,
+        min_group=MIN_GROUP,
+        factors=emission_factors(),
+        today=local_today(),
+        link=url_for("travel.answer", token=survey.token, _external=True),
+    )
+
+
+def survey_limit_key() -> str:
+    """Per survey and address: an office behind one address shares a generous limit, per survey."""
+    return f"{get_remote_address()}|survey|{(request.view_args or {}).get('token', '')[:64]}"
+
+
+def response_form(survey: TravelSurvey) -> ResponseForm:
+    return ResponseForm(municipalities=network_municipalities(), sites=survey.sites or [])
+
+
+@bp.route("/survey/<token>", methods=["GET", "POST"])
+@limiter.limit(config_limit("SURVEY_RATE_LIMIT"), methods=["POST"], key_func=survey_limit_key)
+def answer(token: str):
+    survey = survey_by_token(token) or abort(404)
+    today = local_today()
+    if not survey.is_open(today):
+        return render_template(
+            "travel/closed.html", survey=survey, today=today
+        ), 410 if today > survey.closes_on else 200
+    form = response_form(survey)
+    if form.validate_on_submit():
+        answer = ResponseInput(
+            home_municipality_id=form.home_municipality.data or None,
+            distance_km=form.distance_km.data,
+            days={mode: getattr(form, f"days_{mode}").data or 0 for mode in MODES},  # left empty: no day
+            remote_days=form.days_remote.data or 0,
+            business_km={mode: getattr(form, f"business_km_{mode}").data or 0.0 for mode in BUSINESS_MODES},
+            barriers=tuple(form.barriers.data or ()),
+            willing=tuple(form.willing.data or ()),
+            site=form.site.data or None,
+        )
+        try:
+            submit_response(survey, answer, today)
+        except SurveyError as error:
+            db.session.rollback()
+            for name, code in error.problems.items():
+                field = getattr(form, name, None) or form.distance_km
+                field.errors = [*field.errors, PROBLEM_MESSAGES.get(code, code)]
+        else:
+            db.session.commit()
+            return render_template("travel/thanks.html", survey=survey)
+    return render_form("travel/answer.html", form, form=form, survey=survey, modes=MODES, business_modes=BUSINESS_MODES)
+
+
+@bp.route("/coordinator/emission-factors", methods=["GET", "POST"])
+@require(can_set_factors)
+@limiter.limit(form_limit, methods=["POST"])
+def factors():
+    mode = request.values.get("mode", "")
+    form = FactorForm(prefix=mode) if mode in FACTOR_MODES else None
+    if request.method == "POST":
+        if form is None:
+            abort(400)
+        if form.validate_on_submit():
+            try:
+                set_emission_factor(
+                    mode,
+                    kg_per_pkm=form.kg_per_pkm.data,
+                    publication=form.publication.data,
+                    table_ref=form.table_ref.data or "",
+                    year=form.year.data,
+                    approximate=form.approximate.data,
+                    actor=acting_user(),
+                    ip=client_ip(),
+                )
+            except SurveyError:
+                db.session.rollback()
+                form.kg_per_pkm.errors = [_("Give kg CO2e per person-km from 0 to 10.")]
+            else:
+                db.session.commit()
+                flash(_("The factor is saved; results use it from now on."), "success")
+                return redirect(url_for("travel.factors"))
+    known = {factor.mode: factor for factor in emission_factors()}
+    forms = {
+        code: form if code == mode and form is not None else FactorForm(prefix=code, obj=known.get(code))
+        for code in FACTOR_MODES
+    }
+    return render_form("travel/factors.html", *forms.values(), forms=forms, known=known)

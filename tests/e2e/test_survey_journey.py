@@ -1,0 +1,76 @@
+"""Travel surveys, first part of the issue's journey: an org admin creates a survey, opens its link on a
+phone-sized screen, answers it five times and sees the results appear only at the fifth; axe finds nothing on
+each page. (Writing a plan with five measures and linking a follow-up survey come with the plans.)"""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from coaction.auth.models import Role
+from coaction.commitments.listing import local_today
+from coaction.extensions import db
+from coaction.travel.services import ensure_default_factors
+from tests.factories import PASSWORD, make_organisation, make_user
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_a_survey_from_creation_to_results_at_the_fifth_answer(page, browser, app, assert_accessible):
+    ensure_default_factors()
+    organisation = make_organisation(name="Pendla Smart AB")
+    make_user(email="admin@pendla.example", role=Role.ORG_ADMIN, organisation=organisation)
+    db.session.commit()
+
+    page.goto(page.base_url + "/login?lang=en")
+    page.get_by_label("Email").fill("admin@pendla.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(page.base_url + "/organisation/surveys?lang=en")  # logging in starts a new session
+    assert_accessible(page)
+    today = local_today()
+    page.get_by_label("Title").fill("Resvanor hösten")
+    page.get_by_label("Opens").fill((today - timedelta(days=1)).isoformat())
+    page.get_by_label("Closes").fill((today + timedelta(days=20)).isoformat())
+    page.get_by_label("Number of employees").fill("30")
+    page.get_by_role("button", name="Make the survey").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Resvanor hösten"
+    assert_accessible(page)
+    link = page.locator("a[href*='/survey/']").first.get_attribute("href")
+    assert link.startswith("http://127.0.0.1:")
+
+    phone = browser.new_context(viewport=PHONE, locale="en-GB")
+    answering = phone.new_page()
+    outside: list[str] = []
+
+    def guard(route):  # as the `page` fixture does: nothing may leave 127.0.0.1
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    answering.route("**/*", guard)
+    for number in range(5):
+        answering.goto(link + "?lang=en")
+        if number == 0:
+            assert_accessible(answering)
+            answering.get_by_label("How far is it from home to work, one way, in km?").fill("200 km")
+            answering.get_by_role("button", name="Send my answers").click()
+            assert "Enter a number" in answering.locator("#distance_km-error").inner_text()
+            assert_accessible(answering)
+        answering.get_by_label("How far is it from home to work, one way, in km?").fill(str(3 + number))
+        answering.get_by_role("spinbutton", name="Car, alone").fill("3")
+        answering.get_by_role("spinbutton", name="Bike", exact=True).fill("2")
+        answering.get_by_label("Better bike parking").check()
+        answering.get_by_role("button", name="Send my answers").click()
+        assert answering.get_by_role("heading", level=1).inner_text() == "Thank you"
+        page.reload()
+        if number < 4:
+            assert "Results show from 5 answers" in page.get_by_role("main").inner_text()
+    assert_accessible(answering)
+    phone.close()
+    assert outside == []
+
+    main = page.get_by_role("main").inner_text()
+    assert "Share of trips" in main and "Better bike parking: 5" in main
+    assert page.locator("svg.chart").count() == 1
+    assert_accessible(page)
