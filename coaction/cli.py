@@ -201,3 +201,52 @@ def survey_results_command(survey_id: int, as_json: bool) -> None:
     click.echo(f"{survey.title}: {results.responses} answers of {results.employees} employees")
     for key, value in figures.items():
         click.echo(f"  {key}: {value}")
+
+
+@coaction_cli.command("import-survey")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--survey", "survey_id", type=int, required=True, help="The survey's id.")
+@click.option("--valid-only", is_flag=True, help="Import the good rows and leave out the bad ones.")
+def import_survey_command(file: str, survey_id: int, valid_only: bool) -> None:
+    """Import answers from a CSV or XLSX FILE into a survey; exits non-zero when the file is refused."""
+    from pathlib import Path
+
+    from coaction.commitments.listing import local_today
+    from coaction.core.tables import TableError
+    from coaction.travel.imports import ImportRefused, check_file, fingerprint, import_checked
+    from coaction.travel.models import TravelSurvey
+
+    survey = db.session.get(TravelSurvey, survey_id)
+    if survey is None:
+        raise click.BadParameter(f"no survey {survey_id}", param_hint="--survey")
+    path = Path(file)
+    data = path.read_bytes()
+    try:
+        with click.progressbar(length=max(1, data.count(b"\n")), label="Checking") as bar:
+            checked = check_file(survey, path.name, data, local_today(), progress=bar.update)
+    except TableError as error:
+        raise click.ClickException(f"{path.name}: {error}") from error
+    for problem in checked.problems[:50]:
+        click.echo(f"row {problem.row}, {problem.column}: {problem.code}", err=True)
+    if len(checked.problems) > 50:
+        click.echo(f"... and {len(checked.problems) - 50} more problems", err=True)
+    try:
+        with click.progressbar(length=len(checked.rows), label="Importing") as bar:
+            log = import_checked(
+                survey,
+                checked,
+                digest=fingerprint(data),
+                filename=path.name,
+                valid_only=valid_only,
+                actor="cli",
+                ip=None,
+                progress=bar.update,
+            )
+    except ImportRefused as error:
+        db.session.rollback()
+        raise click.ClickException(f"{path.name} refused, nothing imported: {error}") from error
+    db.session.commit()
+    click.echo(
+        f"{log.imported} answers imported into survey {survey.id}; {checked.bad_rows} rows with problems left out "
+        f"of {checked.total}."
+    )

@@ -310,8 +310,14 @@ def commitment_cast(org_a, org_admin_a) -> dict:
         actor=org_admin_a,
         ip=None,
     )
+    from coaction.travel.models import SurveyImport
+
+    survey_import = SurveyImport(survey_id=survey.id, fingerprint="0" * 64, filename="svar.csv", status="refused")
+    db.session.add(survey_import)
+    db.session.flush()
     return {
         "survey": survey,
+        "survey_import": survey_import,
         "public_commitment": public,
         "private_commitment": private,
         **reports,

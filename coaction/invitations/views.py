@@ -308,7 +308,11 @@ def bulk_progress(batch_id: int):
     """What the sending page's script polls; the page itself never refreshes on its own."""
     batch = bulk.batch_of(batch_id) or abort(404)
     return jsonify(
-        sent=batch.sent, total=batch.to_send, finished=batch.finished_at is not None, text=progress_text(batch)
+        sent=batch.sent,
+        done=batch.sent,
+        total=batch.to_send,
+        finished=batch.finished_at is not None,
+        text=progress_text(batch),
     )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
     BooleanField,
     DateField,
@@ -117,3 +118,34 @@ class FactorForm(FlaskForm):
     table_ref = StringField(_l("Table"), validators=[Optional(), Length(max=200)])
     year = IntegerField(_l("Year"), validators=[required(), NumberRange(min=1990, max=2100)])
     approximate = BooleanField(_l("Approximate"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV or XLSX file"),
+        validators=[
+            FileRequired(message=_l("Choose a file.")),
+            FileSize(5 * 1024 * 1024, message=_l("The file is larger than 5 MB.")),
+        ],
+    )
+    valid_only = BooleanField(
+        _l("Import the valid rows"),
+        description=_l("Without this, a file with any row that is wrong imports nothing."),
+    )
+
+
+IMPORT_COLUMNS_MESSAGE = _l(
+    "The first row must name the columns of the template: home_municipality, distance_km, days_walk … days_remote "
+    "and business_km_car … business_km_bus (Swedish headings welcome)."
+)
+IMPORT_REFUSED_MESSAGES = {
+    "duplicate": _l("This file has been imported into the survey already."),
+    "empty": _l("The file has no row that can be imported."),
+    "rows": _l(
+        "Nothing was imported: the file has rows with problems. Correct them, or choose “Import the valid rows”."
+    ),
+}
+ROW_MESSAGES = PROBLEM_MESSAGES | {
+    "municipality": _l("Not a municipality of the region, nor “other”."),
+    "not_a_number": _l("Enter a number, as in 12 or 12,5."),
+}

@@ -87,3 +87,28 @@ class SurveyResponse(db.Model):
     barriers: Mapped[list] = mapped_column(sa.JSON, default=list)
     willing: Mapped[list] = mapped_column(sa.JSON, default=list)
     submitted_on: Mapped[date]  # the day only
+
+
+class SurveyImport(db.Model):
+    """A file of answers collected elsewhere: checked row by row, imported once (the file's SHA-256 is kept so the
+    same file is refused a second time). A web upload keeps the file here until its background job has run."""
+
+    __tablename__ = "survey_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("travel_survey.id", ondelete="CASCADE"), index=True)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(20))  # queued, running, done, refused, failed
+    valid_only: Mapped[bool] = mapped_column(default=False)
+    total_rows: Mapped[int] = mapped_column(default=0)
+    checked_rows: Mapped[int] = mapped_column(default=0)
+    imported: Mapped[int] = mapped_column(default=0)
+    problems: Mapped[list] = mapped_column(sa.JSON, default=list)  # [row, column, code], the first 1,000
+    problem_count: Mapped[int] = mapped_column(default=0)
+    data: Mapped[bytes | None] = mapped_column(sa.LargeBinary)  # cleared once the job has read it
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    survey: Mapped[TravelSurvey] = relationship()

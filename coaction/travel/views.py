@@ -1,20 +1,31 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from coaction.auth.permissions import is_signed_in, require
+from coaction.commitments.forms import table_messages
 from coaction.commitments.listing import local_today
 from coaction.core.charts import bar_chart
 from coaction.core.web import acting_user, client_ip, config_limit, render_form
 from coaction.extensions import db, limiter
 from coaction.regions.services import network_municipalities
 from coaction.travel import bp
-from coaction.travel.forms import PROBLEM_MESSAGES, FactorForm, ResponseForm, SurveyForm
+from coaction.travel.forms import (
+    IMPORT_COLUMNS_MESSAGE,
+    IMPORT_REFUSED_MESSAGES,
+    PROBLEM_MESSAGES,
+    ROW_MESSAGES,
+    FactorForm,
+    ImportForm,
+    ResponseForm,
+    SurveyForm,
+)
+from coaction.travel.imports import ImportRefused, queue_import, template_xlsx
 from coaction.travel.labels import BARRIER_LABELS, MODE_LABELS, WILLING_LABELS
-from coaction.travel.models import TravelSurvey
+from coaction.travel.models import SurveyImport, TravelSurvey
 from coaction.travel.permissions import can_make_surveys, can_read_survey, can_set_factors
 from coaction.travel.results import BUSINESS_MODES, FACTOR_MODES, MIN_GROUP, MODES, MissingFactors, suppress_small
 from coaction.travel.services import (
@@ -183,3 +194,92 @@ def factors():
         for code in FACTOR_MODES
     }
     return render_form("travel/factors.html", *forms.values(), forms=forms, known=known)
+
+
+@bp.get("/organisation/surveys/import-template.xlsx")
+@require(can_make_surveys)
+def import_template():
+    labels = {
+        "barriers": {k: str(v) for k, v in BARRIER_LABELS.items()},
+        "willing": {k: str(v) for k, v in WILLING_LABELS.items()},
+    }
+    return Response(
+        template_xlsx(labels, next((m.name for m in network_municipalities()), "other")),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="survey-answers.xlsx"'},
+    )
+
+
+@bp.route("/organisation/surveys/<int:survey_id>/import", methods=["GET", "POST"])
+@require(can_make_surveys)
+@limiter.limit(form_limit, methods=["POST"])
+def import_answers(survey_id: int):
+    survey = readable_survey(survey_id)
+    if survey.organisation_id != current_user.organisation_id:
+        abort(404)  # the office reads results; only the organisation's own admins add answers
+    form = ImportForm()
+    refused = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            log = queue_import(
+                survey,
+                upload.filename or "answers.csv",
+                upload.read(),
+                valid_only=form.valid_only.data,
+                actor=acting_user(),
+                ip=client_ip(),
+            )
+        except ImportRefused as error:
+            db.session.rollback()
+            refused = error.code
+        else:
+            db.session.commit()
+            return redirect(url_for("travel.import_status", survey_id=survey.id, import_id=log.id))
+    body, status = render_form(
+        "travel/import.html", form, form=form, survey=survey, refused=refused, refused_messages=IMPORT_REFUSED_MESSAGES
+    )
+    return body, 422 if refused else status
+
+
+def readable_import(survey_id: int, import_id: int) -> SurveyImport:
+    survey = readable_survey(survey_id)
+    log = db.session.get(SurveyImport, import_id)
+    if log is None or log.survey_id != survey.id:
+        abort(404)
+    return log
+
+
+def import_progress_text(log: SurveyImport) -> str:
+    if log.status in ("queued", "running"):
+        return _("Checked %(checked)s of about %(total)s rows.", checked=log.checked_rows, total=log.total_rows or "?")
+    if log.status == "done":
+        return _("%(count)s answers imported.", count=log.imported)
+    return _("Nothing was imported.")
+
+
+@bp.get("/organisation/surveys/<int:survey_id>/imports/<int:import_id>")
+@require(is_signed_in)
+def import_status(survey_id: int, import_id: int):
+    log = readable_import(survey_id, import_id)
+    return render_template(
+        "travel/import_status.html",
+        log=log,
+        survey=log.survey,
+        progress_text=import_progress_text(log),
+        row_messages=ROW_MESSAGES,
+        file_messages=table_messages(IMPORT_COLUMNS_MESSAGE) | IMPORT_REFUSED_MESSAGES,
+    )
+
+
+@bp.get("/organisation/surveys/<int:survey_id>/imports/<int:import_id>/progress.json")
+@require(is_signed_in)
+def import_progress(survey_id: int, import_id: int):
+    """What the status page's script polls; the page itself never refreshes on its own."""
+    log = readable_import(survey_id, import_id)
+    return jsonify(
+        done=log.checked_rows,
+        total=log.total_rows,
+        finished=log.status in ("done", "refused", "failed"),
+        text=import_progress_text(log),
+    )

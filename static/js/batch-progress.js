@@ -1,4 +1,4 @@
-// Keeps the sending progress of a bulk invitation up to date without reloading the page on its own
+// Keeps the progress of a background job (bulk invitations, survey imports) up to date without reloading the page on its own
 // (an automatic refresh fails WCAG 2.2.1). Without JavaScript the page has an "update" link instead.
 (function () {
   "use strict";
@@ -11,7 +11,7 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (progress) {
         if (!progress) { return; }
-        bar.value = progress.sent;
+        bar.value = progress.done;
         status.textContent = progress.text;
         if (progress.finished) {
           var done = box.querySelector("[data-finished]");

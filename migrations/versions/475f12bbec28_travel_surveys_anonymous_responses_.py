@@ -1,8 +1,8 @@
-"""travel surveys, anonymous responses, emission factors
+"""travel surveys, anonymous responses, imports, emission factors
 
-Revision ID: 6de0d0f18f57
+Revision ID: 475f12bbec28
 Revises: 8a9cf9eebd16
-Create Date: 2026-12-01 20:44:04.132514
+Create Date: 2026-12-01 21:02:33.762152
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '6de0d0f18f57'
+revision = '475f12bbec28'
 down_revision = '8a9cf9eebd16'
 branch_labels = None
 depends_on = None
@@ -54,6 +54,30 @@ def upgrade():
     with op.batch_alter_table('travel_survey', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_travel_survey_organisation_id'), ['organisation_id'], unique=False)
 
+    op.create_table('survey_import',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('survey_id', sa.Integer(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('valid_only', sa.Boolean(), nullable=False),
+    sa.Column('total_rows', sa.Integer(), nullable=False),
+    sa.Column('checked_rows', sa.Integer(), nullable=False),
+    sa.Column('imported', sa.Integer(), nullable=False),
+    sa.Column('problems', sa.JSON(), nullable=False),
+    sa.Column('problem_count', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_survey_import_created_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['survey_id'], ['travel_survey.id'], name=op.f('fk_survey_import_survey_id_travel_survey'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_import'))
+    )
+    with op.batch_alter_table('survey_import', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_import_fingerprint'), ['fingerprint'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_import_survey_id'), ['survey_id'], unique=False)
+
     op.create_table('survey_response',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('survey_id', sa.Integer(), nullable=False),
@@ -94,6 +118,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_survey_response_survey_id'))
 
     op.drop_table('survey_response')
+    with op.batch_alter_table('survey_import', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_import_survey_id'))
+        batch_op.drop_index(batch_op.f('ix_survey_import_fingerprint'))
+
+    op.drop_table('survey_import')
     with op.batch_alter_table('travel_survey', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_travel_survey_organisation_id'))
 
