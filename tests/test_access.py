@@ -255,6 +255,18 @@ ROUTES = (
     Route("GET", "/organisation/surveys/import-template.xlsx", ORG_ADMINS),
     Route(
         "GET",
+        "/organisation/surveys/<int:survey_id>/qr.<any(svg, png):kind>",
+        frozenset({"org_admin_a", "coordinator", "admin"}),
+        "/organisation/surveys/{survey.id}/qr.png",
+    ),
+    Route(
+        "GET",
+        "/organisation/surveys/<int:survey_id>/poster",
+        frozenset({"org_admin_a", "coordinator", "admin"}),
+        "/organisation/surveys/{survey.id}/poster",
+    ),
+    Route(
+        "GET",
         "/organisation/surveys/<int:survey_id>/import",
         frozenset({"org_admin_a"}),
         "/organisation/surveys/{survey.id}/import",

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+import io
+
+import segno
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -113,8 +116,35 @@ def survey(survey_id: int):
         min_group=MIN_GROUP,
         factors=emission_factors(),
         today=local_today(),
-        link=url_for("travel.answer", token=survey.token, _external=True),
+        link=survey_link(survey),
     )
+
+
+def survey_link(survey: TravelSurvey) -> str:
+    """The public link, from the site's configured address (never the request's Host header: it goes on posters)."""
+    return current_app.config["BASE_URL"] + url_for("travel.answer", token=survey.token)
+
+
+@bp.get("/organisation/surveys/<int:survey_id>/qr.<any(svg, png):kind>")
+@require(is_signed_in)
+def qr_code(survey_id: int, kind: str):
+    survey = readable_survey(survey_id)
+    code = segno.make(survey_link(survey), error="m")
+    buffer = io.BytesIO()
+    if kind == "svg":
+        code.save(buffer, kind="svg", scale=8, border=4, title=survey.title, xmldecl=False)
+        mimetype = "image/svg+xml"
+    else:
+        code.save(buffer, kind="png", scale=10, border=4)
+        mimetype = "image/png"
+    return Response(buffer.getvalue(), mimetype=mimetype, headers={"Cache-Control": "private, max-age=300"})
+
+
+@bp.get("/organisation/surveys/<int:survey_id>/poster")
+@require(is_signed_in)
+def poster(survey_id: int):
+    survey = readable_survey(survey_id)
+    return render_template("travel/poster.html", survey=survey, link=survey_link(survey))
 
 
 def survey_limit_key() -> str:

@@ -163,3 +163,20 @@ def test_create_survey_and_results_from_the_command_line(runner, app):
     assert figures["bike_potential_share"] == pytest.approx(2 / 5)
     unknown = runner.invoke(args=["coaction", "create-survey", "nobody", "--title", "x", "--employees", "1"])
     assert unknown.exit_code != 0 and re.search("no organisation", unknown.output)
+
+
+@pytest.mark.app_config(BASE_URL="https://coaction.example")
+def test_qr_codes_and_the_poster_carry_the_configured_address(client, admin):
+    survey = make_survey(client)
+    svg = client.get(f"/organisation/surveys/{survey.id}/qr.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
+    png = client.get(f"/organisation/surveys/{survey.id}/qr.png")
+    assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG\r\n\x1a\n")
+    poster = client.get(f"/organisation/surveys/{survey.id}/poster")  # the request's host is "localhost"
+    assert f"https://coaction.example/survey/{survey.token}" in poster.text and "localhost/survey" not in poster.text
+    import segno
+
+    expected = segno.make(f"https://coaction.example/survey/{survey.token}", error="m")
+    buffer = __import__("io").BytesIO()
+    expected.save(buffer, kind="png", scale=10, border=4)
+    assert png.data == buffer.getvalue()  # the code encodes exactly that address
