@@ -84,8 +84,9 @@ class SurveyResponse(db.Model):
     business_km_rail: Mapped[float] = mapped_column(default=0.0)
     business_km_bus: Mapped[float] = mapped_column(default=0.0)
     business_km_air: Mapped[float] = mapped_column(default=0.0)
-    barriers: Mapped[list] = mapped_column(sa.JSON, default=list)
-    willing: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # Fixed codes joined by ";" ("distance;weather"): counted per code by the one aggregate query of the results.
+    barriers: Mapped[str] = mapped_column(sa.String(300), default="")
+    willing: Mapped[str] = mapped_column(sa.String(300), default="")
     submitted_on: Mapped[date]  # the day only
 
 

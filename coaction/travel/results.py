@@ -92,39 +92,51 @@ def _share(part: float, whole: float) -> float:
     return part / whole if whole else 0.0
 
 
-def survey_results(
-    answers: Iterable[Answer], *, employees: int, work_weeks: float, factors: Mapping[str, float]
-) -> Results:
-    """The results of one survey (or of any pooled set of answers). `factors` holds kg CO2e per person-km for every
-    commuting mode and for air; a missing factor is an error, never a silent zero."""
-    missing = [mode for mode in FACTOR_MODES if mode not in factors]
-    if missing:
-        raise MissingFactors(missing)
-    trips: Counter = Counter()
-    trip_km: Counter = Counter()
-    barriers: Counter = Counter()
-    willing: Counter = Counter()
-    responses = 0
-    commute_km = commute_co2e = business_co2e = 0.0
-    bike = ebike = 0
+@dataclass
+class Totals:
+    """The sums the method needs, over any number of answers: what `tally` adds up from answers, and what one
+    aggregate query adds up in the database (travel/services.py), so both reach the same `results_from`."""
+
+    responses: int = 0
+    trips: Counter = field(default_factory=Counter)  # commuting trips a week, by mode (2 × days)
+    trip_km: Counter = field(default_factory=Counter)  # person-km a week, by mode (2 × days × distance)
+    business_km: Counter = field(default_factory=Counter)  # business km a year, by mode
+    bike_candidates: int = 0  # mostly by car and at most BIKE_KM away
+    ebike_candidates: int = 0  # mostly by car and at most EBIKE_KM away
+    barriers: Counter = field(default_factory=Counter)
+    willing: Counter = field(default_factory=Counter)
+
+
+def tally(answers: Iterable[Answer]) -> Totals:
+    totals = Totals()
     for answer in answers:
-        responses += 1
+        totals.responses += 1
         for mode in MODES:
             days = answer.days.get(mode, 0)
             if days:
-                trips[mode] += 2 * days
-                trip_km[mode] += 2 * days * answer.distance_km
-                yearly_km = 2 * days * answer.distance_km * work_weeks
-                commute_km += yearly_km
-                commute_co2e += yearly_km * factors[mode]
+                totals.trips[mode] += 2 * days
+                totals.trip_km[mode] += 2 * days * answer.distance_km
         for mode in BUSINESS_MODES:
-            business_co2e += answer.business_km.get(mode, 0.0) * factors[mode]
+            totals.business_km[mode] += answer.business_km.get(mode, 0.0)
         if answer.mostly_by_car:
-            bike += answer.distance_km <= BIKE_KM
-            ebike += answer.distance_km <= EBIKE_KM
-        barriers.update(answer.barriers)
-        willing.update(answer.willing)
-    all_trips, all_km = sum(trips.values()), sum(trip_km.values())
+            totals.bike_candidates += answer.distance_km <= BIKE_KM
+            totals.ebike_candidates += answer.distance_km <= EBIKE_KM
+        totals.barriers.update(answer.barriers)
+        totals.willing.update(answer.willing)
+    return totals
+
+
+def results_from(totals: Totals, *, employees: int, work_weeks: float, factors: Mapping[str, float]) -> Results:
+    """The figures of the method from the sums. `factors` holds kg CO2e per person-km for every commuting mode and
+    for air; a missing factor is an error, never a silent zero."""
+    missing = [mode for mode in FACTOR_MODES if mode not in factors]
+    if missing:
+        raise MissingFactors(missing)
+    responses = totals.responses
+    all_trips, all_km = sum(totals.trips.values()), sum(totals.trip_km.values())
+    commute_km = sum(totals.trip_km[mode] for mode in MODES) * work_weeks
+    commute_co2e = sum(totals.trip_km[mode] * factors[mode] for mode in MODES) * work_weeks
+    business_co2e = sum(totals.business_km[mode] * factors[mode] for mode in BUSINESS_MODES)
     commute = _share(commute_co2e, responses)
     business = _share(business_co2e, responses)
     return Results(
@@ -132,17 +144,24 @@ def survey_results(
         employees=employees,
         response_rate=_share(responses, employees),
         work_weeks=work_weeks,
-        modal_split_trips={mode: _share(trips[mode], all_trips) for mode in MODES},
-        modal_split_km={mode: _share(trip_km[mode], all_km) for mode in MODES},
+        modal_split_trips={mode: _share(totals.trips[mode], all_trips) for mode in MODES},
+        modal_split_km={mode: _share(totals.trip_km[mode], all_km) for mode in MODES},
         commute_km_per_respondent_year=_share(commute_km, responses),
         co2e_kg_per_respondent_year={"commute": commute, "business": business, "total": commute + business},
         factors={mode: factors[mode] for mode in FACTOR_MODES},
-        bike_potential_share=_share(bike, responses),
-        ebike_potential_share=_share(ebike, responses),
+        bike_potential_share=_share(totals.bike_candidates, responses),
+        ebike_potential_share=_share(totals.ebike_candidates, responses),
         suppressed=responses < MIN_GROUP,
-        barriers=dict(barriers),
-        willing=dict(willing),
+        barriers={code: count for code, count in totals.barriers.items() if count},
+        willing={code: count for code, count in totals.willing.items() if count},
     )
+
+
+def survey_results(
+    answers: Iterable[Answer], *, employees: int, work_weeks: float, factors: Mapping[str, float]
+) -> Results:
+    """The results of one survey (or of any pooled set of answers), from the answers themselves."""
+    return results_from(tally(answers), employees=employees, work_weeks=work_weeks, factors=factors)
 
 
 def suppress_small(counts: Mapping[str, int], minimum: int = MIN_GROUP) -> dict[str, int | None]:

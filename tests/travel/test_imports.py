@@ -81,7 +81,7 @@ def test_swedish_headings_semicolons_bom_and_codes(survey):
     checked = check_file(survey, "svar.csv", data, TODAY)
     assert checked.problems == []
     row = checked.rows[0]
-    assert row["distance_km"] == 3.5 and row["days_walk"] == 5 and row["willing"] == ["ebike_trial", "showers"]
+    assert row["distance_km"] == 3.5 and row["days_walk"] == 5 and row["willing"] == "ebike_trial;showers"
     bad = check_file(survey, "svar.csv", (header + "\nSalem;3;5;;;;;;;;;;;;;weather;free_lunch\n").encode(), TODAY)
     assert [(p.column, p.code) for p in bad.problems] == [("willing", "choice")]
 

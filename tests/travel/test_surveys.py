@@ -180,3 +180,57 @@ def test_qr_codes_and_the_poster_carry_the_configured_address(client, admin):
     buffer = __import__("io").BytesIO()
     expected.save(buffer, kind="png", scale=10, border=4)
     assert png.data == buffer.getvalue()  # the code encodes exactly that address
+
+
+def test_the_database_sums_agree_with_the_pure_method(app):
+    """results_of adds up in SQL; survey_results adds up the answers themselves: the same figures."""
+    import random
+
+    from coaction.travel.results import BUSINESS_MODES, MODES, Answer, survey_results
+    from coaction.travel.services import (
+        BARRIERS,
+        WILLING,
+        ResponseInput,
+        create_survey,
+        factors_in_force,
+        results_of,
+        submit_response,
+    )
+
+    ensure_default_factors()
+    survey = create_survey(
+        make_organisation(),
+        title="Slump",
+        opens_on=date(2026, 1, 1),
+        closes_on=date(2026, 12, 31),
+        employees=80,
+        work_weeks=42.5,
+        actor="test",
+        ip=None,
+    )
+    rng = random.Random(7)
+    answers = []
+    for _ in range(60):
+        days = dict.fromkeys(MODES, 0)
+        for _ in range(rng.randrange(0, 6)):
+            days[rng.choice(MODES)] += 1
+        given = ResponseInput(
+            home_municipality_id=None,
+            distance_km=round(rng.uniform(0, 40), 1),
+            days=days,
+            remote_days=rng.randrange(0, 2),
+            business_km={mode: float(rng.randrange(0, 3000)) for mode in BUSINESS_MODES},
+            barriers=tuple(rng.sample(BARRIERS, rng.randrange(0, 3))),
+            willing=tuple(rng.sample(WILLING, rng.randrange(0, 3))),
+        )
+        submit_response(survey, given, date(2026, 5, 1))
+        answers.append(
+            Answer(given.distance_km, given.days, given.remote_days, given.business_km, given.barriers, given.willing)
+        )
+    db.session.commit()
+    from_database = results_of(survey)
+    by_hand = survey_results(answers, employees=80, work_weeks=42.5, factors=factors_in_force())
+    database_figures, hand_figures = from_database.as_json(), by_hand.as_json()
+    for key, value in hand_figures.items():
+        assert database_figures[key] == (pytest.approx(value) if not isinstance(value, bool) else value), key
+    assert from_database.barriers == by_hand.barriers and from_database.willing == by_hand.willing

@@ -1,8 +1,8 @@
 """travel surveys, anonymous responses, imports, emission factors
 
-Revision ID: 475f12bbec28
+Revision ID: 1af3d1a1f9f7
 Revises: 8a9cf9eebd16
-Create Date: 2026-12-01 21:02:33.762152
+Create Date: 2026-12-01 21:15:24.592376
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '475f12bbec28'
+revision = '1af3d1a1f9f7'
 down_revision = '8a9cf9eebd16'
 branch_labels = None
 depends_on = None
@@ -97,8 +97,8 @@ def upgrade():
     sa.Column('business_km_rail', sa.Float(), nullable=False),
     sa.Column('business_km_bus', sa.Float(), nullable=False),
     sa.Column('business_km_air', sa.Float(), nullable=False),
-    sa.Column('barriers', sa.JSON(), nullable=False),
-    sa.Column('willing', sa.JSON(), nullable=False),
+    sa.Column('barriers', sa.String(length=300), nullable=False),
+    sa.Column('willing', sa.String(length=300), nullable=False),
     sa.Column('submitted_on', sa.Date(), nullable=False),
     sa.CheckConstraint('days_walk + days_bike + days_ebike + days_bus + days_rail + days_car + days_carpool + days_moped + days_remote <= 7', name=op.f('ck_survey_response_at_most_seven_days')),
     sa.CheckConstraint('distance_km >= 0 AND distance_km <= 300', name=op.f('ck_survey_response_distance_range')),
