@@ -17,7 +17,15 @@ from coaction.invitations.models import Invitation, InvitationBatch
 from coaction.mail.models import OutgoingMail
 from coaction.members.models import MembershipApplication, MembershipEvent, Organisation
 from coaction.regions.models import Municipality, MunicipalityFigure
-from coaction.travel.models import EmissionFactor, SurveyResponse, TravelSurvey
+from coaction.travel.models import (
+    EmissionFactor,
+    PlanMeasure,
+    PlanTarget,
+    SurveyImport,
+    SurveyResponse,
+    TravelPlan,
+    TravelSurvey,
+)
 
 __all__ = [
     "AuditEvent",
@@ -39,9 +47,13 @@ __all__ = [
     "Municipality",
     "MunicipalityFigure",
     "Organisation",
+    "PlanMeasure",
+    "PlanTarget",
     "OutgoingMail",
     "Setting",
+    "SurveyImport",
     "SurveyResponse",
+    "TravelPlan",
     "TravelSurvey",
     "User",
     "UserToken",

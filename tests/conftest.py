@@ -311,13 +311,19 @@ def commitment_cast(org_a, org_admin_a) -> dict:
         ip=None,
     )
     from coaction.travel.models import SurveyImport
+    from coaction.travel.plans import MeasureInput, add_measure, create_plan
 
     survey_import = SurveyImport(survey_id=survey.id, fingerprint="0" * 64, filename="svar.csv", status="refused")
     db.session.add(survey_import)
-    db.session.flush()
+    travel_plan = create_plan(
+        org_a, title="A:s gröna resplan", baseline_survey_id=survey.id, actor=org_admin_a, ip=None
+    )
+    plan_measure = add_measure(travel_plan, MeasureInput(kind="bike_pool"), actor=org_admin_a, ip=None)
     return {
         "survey": survey,
         "survey_import": survey_import,
+        "travel_plan": travel_plan,
+        "plan_measure": plan_measure,
         "public_commitment": public,
         "private_commitment": private,
         **reports,

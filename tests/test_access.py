@@ -21,6 +21,7 @@ WITH_ORGANISATION = frozenset({"member_a", "org_admin_a", "org_admin_b"})
 ORGANISATION_A = frozenset({"member_a", "org_admin_a"})
 A_AND_OFFICE = ORGANISATION_A | COORDINATORS
 REPORT = {"reported_on": "2025-09-01", "value": "55"}
+A_ADMIN_AND_OFFICE = frozenset({"org_admin_a"}) | COORDINATORS
 
 
 @dataclass(frozen=True)
@@ -288,6 +289,37 @@ ROUTES = (
         "/organisation/surveys/<int:survey_id>/imports/<int:import_id>/progress.json",
         frozenset({"org_admin_a", "coordinator", "admin"}),
         "/organisation/surveys/{survey.id}/imports/{survey_import.id}/progress.json",
+    ),
+    Route("GET", "/organisation/plans", ORG_ADMINS),
+    Route("POST", "/organisation/plans", ORG_ADMINS, data={"title": "Plan"}),
+    Route("GET", "/organisation/plans/<int:plan_id>", A_ADMIN_AND_OFFICE, "/organisation/plans/{travel_plan.id}"),
+    Route(
+        "POST",
+        "/organisation/plans/<int:plan_id>/targets",
+        frozenset({"org_admin_a"}),
+        "/organisation/plans/{travel_plan.id}/targets",
+        {"year": "2027", "car_share": "40"},
+    ),
+    Route(
+        "POST",
+        "/organisation/plans/<int:plan_id>/measures",
+        frozenset({"org_admin_a"}),
+        "/organisation/plans/{travel_plan.id}/measures",
+        {"kind": "charging", "status": "planned"},
+    ),
+    Route(
+        "POST",
+        "/organisation/plans/<int:plan_id>/measures/<int:measure_id>/status",
+        frozenset({"org_admin_a"}),
+        "/organisation/plans/{travel_plan.id}/measures/{plan_measure.id}/status",
+        {"status": "done"},
+    ),
+    Route(
+        "POST",
+        "/organisation/plans/<int:plan_id>/follow-up",
+        frozenset({"org_admin_a"}),
+        "/organisation/plans/{travel_plan.id}/follow-up",
+        {"survey": "0"},
     ),
     Route("GET", "/survey/<token>", EVERYONE, "/survey/{survey.token}"),
     Route("POST", "/survey/<token>", EVERYONE, "/survey/{survey.token}", {"distance_km": "3", "days_bike": "5"}),

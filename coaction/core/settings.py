@@ -14,6 +14,7 @@ DEFAULTS = {
     # Follow-up of commitments: points under the straight line before "behind"; yearly or half-yearly reports.
     "status_tolerance": "10",
     "reporting_period": "yearly",
+    "plan_minimum_measures": "5",  # measures a green travel plan should have, as CoAction Lund asks
 }
 
 

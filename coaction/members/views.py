@@ -115,6 +115,7 @@ def directory():
 @bp.get("/members/<slug>")
 def profile(slug: str):
     from coaction.commitments.listing import Filters, find_commitments
+    from coaction.travel.plans import plan_summary
 
     organisation = public_organisation(slug) or abort(404)
     return render_template(
@@ -122,6 +123,7 @@ def profile(slug: str):
         organisation=organisation,
         units=public_units(organisation),
         commitments=find_commitments(current_user, Filters(organisation_id=organisation.id), per_page=10),
+        travel_plan=plan_summary(organisation),
     )
 
 

@@ -149,3 +149,59 @@ ROW_MESSAGES = PROBLEM_MESSAGES | {
     "municipality": _l("Not a municipality of the region, nor “other”."),
     "not_a_number": _l("Enter a number, as in 12 or 12,5."),
 }
+
+
+class PlanForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[required(), Length(max=200)])
+    baseline_survey = SelectField(_l("Baseline survey"), coerce=int)
+
+    def __init__(self, *args, surveys=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.baseline_survey.choices = [SelectChoice(s.id, s.title) for s in surveys]
+
+
+def share_field(label) -> NumberField:
+    return NumberField(label, optional=True, description=_l("In per cent, as in 40."))
+
+
+class TargetForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[required(), NumberRange(min=1990, max=2100)])
+    car_share = share_field(_l("Share of trips by car (car alone and carpool)"))
+    sustainable_share = share_field(_l("Share of trips on foot, by bike or by public transport"))
+    co2e_kg_per_employee = NumberField(_l("kg CO2e per employee and year"), optional=True)
+
+
+class MeasureForm(FlaskForm):
+    kind = SelectField(_l("Measure"))
+    description = StringField(_l("Description"), validators=[Optional(), Length(max=1000)])
+    owner = StringField(_l("Owner"), validators=[Optional(), Length(max=200)])
+    cost_sek = IntegerField(_l("Cost in SEK"), validators=[Optional(), NumberRange(min=0, max=10**10)])
+    expected_effect = StringField(_l("Expected effect"), validators=[Optional(), Length(max=500)])
+    status = SelectField(_l("Status"))
+    starts_on = DateField(_l("Starts"), validators=[Optional()])
+    ends_on = DateField(_l("Ends"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        from coaction.travel.labels import MEASURE_LABELS, MEASURE_STATUS_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [SelectChoice(code, label) for code, label in MEASURE_LABELS.items()]
+        self.status.choices = [SelectChoice(code, label) for code, label in MEASURE_STATUS_LABELS.items()]
+
+
+class FollowUpForm(FlaskForm):
+    survey = SelectField(_l("Follow-up survey"), coerce=int)
+
+    def __init__(self, *args, surveys=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey.choices = [SelectChoice(0, _l("None yet"))] + [SelectChoice(s.id, s.title) for s in surveys]
+
+
+PLAN_MESSAGES = {
+    "missing": _l("This field is required."),
+    "choice": _l("Choose from the list."),
+    "share": _l("Give a share from 0 to 100 per cent."),
+    "negative": _l("The value cannot be negative."),
+    "year": _l("Give a year between 1990 and 2100."),
+    "ends_before_start": _l("A measure cannot end before it starts."),
+}

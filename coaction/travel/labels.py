@@ -35,3 +35,31 @@ WILLING_LABELS = {
     "remote_work": _l("More days working remotely"),
     "charging": _l("Charging at the workplace"),
 }
+
+MEASURE_LABELS = {
+    "bike_pool": _l("Bike pool"),
+    "ebike_trial": _l("E-bike trial"),
+    "charging": _l("Charging at the workplace"),
+    "parking_policy": _l("Parking policy"),
+    "parking_pricing": _l("Parking pricing"),
+    "transit_benefit": _l("Transit benefit"),
+    "remote_work_policy": _l("Remote-work policy"),
+    "business_travel_policy": _l("Business travel policy"),
+    "carpool_matching": _l("Carpool matching"),
+    "showers_bike_parking": _l("Showers and bike parking"),
+    "other": _l("Other measure"),
+}
+MEASURE_STATUS_LABELS = {
+    "planned": _l("Planned"),
+    "ongoing": _l("Ongoing"),
+    "done": _l("Done"),
+    "cancelled": _l("Cancelled"),
+}
+# The shared palette of DESIGN §4: done green, ongoing yellow, planned and cancelled grey.
+MEASURE_STATUS_COLOURS = {"planned": "grey", "ongoing": "yellow", "done": "green", "cancelled": "grey"}
+MEASURE_STATUS_ICONS = {"planned": "○", "ongoing": "➜", "done": "✔", "cancelled": "✖"}
+CHANGE_LABELS = {
+    "car_share": _l("Share of trips by car"),
+    "sustainable_share": _l("Share of trips on foot, by bike or by public transport"),
+    "co2e_kg_per_employee": _l("kg CO2e per employee and year"),
+}

@@ -113,3 +113,68 @@ class SurveyImport(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     survey: Mapped[TravelSurvey] = relationship()
+
+
+class TravelPlan(db.Model):
+    """A green travel plan: written from a baseline survey, followed up with a later one."""
+
+    __tablename__ = "travel_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    baseline_survey_id: Mapped[int] = mapped_column(sa.ForeignKey("travel_survey.id", ondelete="RESTRICT"))
+    follow_up_survey_id: Mapped[int | None] = mapped_column(sa.ForeignKey("travel_survey.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    baseline_survey: Mapped[TravelSurvey] = relationship(foreign_keys=[baseline_survey_id])
+    follow_up_survey: Mapped[TravelSurvey | None] = relationship(foreign_keys=[follow_up_survey_id])
+    targets: Mapped[list[PlanTarget]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanTarget.year"
+    )
+    measures: Mapped[list[PlanMeasure]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanMeasure.id"
+    )
+
+
+class PlanTarget(db.Model):
+    """What the plan aims for by the end of a year: shares of commuting trips and CO2e per employee."""
+
+    __tablename__ = "travel_plan_target"
+    __table_args__ = (
+        sa.UniqueConstraint("plan_id", "year"),
+        sa.CheckConstraint("car_share IS NULL OR (car_share >= 0 AND car_share <= 1)", name="car_share_range"),
+        sa.CheckConstraint(
+            "sustainable_share IS NULL OR (sustainable_share >= 0 AND sustainable_share <= 1)",
+            name="sustainable_share_range",
+        ),
+        sa.CheckConstraint("co2e_kg_per_employee IS NULL OR co2e_kg_per_employee >= 0", name="co2e_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("travel_plan.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    car_share: Mapped[float | None]  # car alone and carpool, share of commuting trips 0–1
+    sustainable_share: Mapped[float | None]  # walk, bike, e-bike, bus and rail
+    co2e_kg_per_employee: Mapped[float | None]
+
+    plan: Mapped[TravelPlan] = relationship(back_populates="targets")
+
+
+class PlanMeasure(db.Model):
+    __tablename__ = "travel_plan_measure"
+    __table_args__ = (sa.CheckConstraint("cost_sek IS NULL OR cost_sek >= 0", name="cost_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("travel_plan.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))  # from the catalogue (travel/plans.py)
+    description: Mapped[str | None] = mapped_column(sa.String(1000))
+    owner: Mapped[str | None] = mapped_column(sa.String(200))
+    cost_sek: Mapped[int | None]
+    expected_effect: Mapped[str | None] = mapped_column(sa.String(500))
+    status: Mapped[str] = mapped_column(sa.String(20), default="planned")  # planned, ongoing, done, cancelled
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+
+    plan: Mapped[TravelPlan] = relationship(back_populates="measures")

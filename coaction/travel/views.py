@@ -19,17 +19,43 @@ from coaction.travel import bp
 from coaction.travel.forms import (
     IMPORT_COLUMNS_MESSAGE,
     IMPORT_REFUSED_MESSAGES,
+    PLAN_MESSAGES,
     PROBLEM_MESSAGES,
     ROW_MESSAGES,
     FactorForm,
+    FollowUpForm,
     ImportForm,
+    MeasureForm,
+    PlanForm,
     ResponseForm,
     SurveyForm,
+    TargetForm,
 )
 from coaction.travel.imports import ImportRefused, queue_import, template_xlsx
-from coaction.travel.labels import BARRIER_LABELS, MODE_LABELS, WILLING_LABELS
-from coaction.travel.models import SurveyImport, TravelSurvey
+from coaction.travel.labels import (
+    BARRIER_LABELS,
+    CHANGE_LABELS,
+    MEASURE_LABELS,
+    MEASURE_STATUS_COLOURS,
+    MEASURE_STATUS_ICONS,
+    MEASURE_STATUS_LABELS,
+    MODE_LABELS,
+    WILLING_LABELS,
+)
+from coaction.travel.models import PlanMeasure, SurveyImport, TravelPlan, TravelSurvey
 from coaction.travel.permissions import can_make_surveys, can_read_survey, can_set_factors
+from coaction.travel.plans import (
+    MeasureInput,
+    PlanError,
+    add_measure,
+    compare,
+    create_plan,
+    link_follow_up,
+    minimum_measures,
+    plans_of,
+    set_measure_status,
+    set_target,
+)
 from coaction.travel.results import BUSINESS_MODES, FACTOR_MODES, MIN_GROUP, MODES, MissingFactors, suppress_small
 from coaction.travel.services import (
     ResponseInput,
@@ -48,7 +74,15 @@ form_limit = config_limit("FORM_RATE_LIMIT")
 
 @bp.app_context_processor
 def _travel_labels():
-    return {"mode_labels": MODE_LABELS, "barrier_labels": BARRIER_LABELS, "willing_labels": WILLING_LABELS}
+    return {
+        "mode_labels": MODE_LABELS,
+        "barrier_labels": BARRIER_LABELS,
+        "willing_labels": WILLING_LABELS,
+        "measure_labels": MEASURE_LABELS,
+        "measure_status_colours": MEASURE_STATUS_COLOURS,
+        "measure_status_icons": MEASURE_STATUS_ICONS,
+        "change_labels": CHANGE_LABELS,
+    }
 
 
 @bp.route("/organisation/surveys", methods=["GET", "POST"])
@@ -313,3 +347,192 @@ def import_progress(survey_id: int, import_id: int):
         finished=log.status in ("done", "refused", "failed"),
         text=import_progress_text(log),
     )
+
+
+# ---- green travel plans -----------------------------------------------------------------------------------------
+
+
+@bp.route("/organisation/plans", methods=["GET", "POST"])
+@require(can_make_surveys)
+@limiter.limit(form_limit, methods=["POST"])
+def plans():
+    organisation = current_user.organisation
+    form = PlanForm(surveys=surveys_of(organisation))
+    if form.validate_on_submit():
+        try:
+            plan = create_plan(
+                organisation,
+                title=form.title.data,
+                baseline_survey_id=form.baseline_survey.data,
+                actor=acting_user(),
+                ip=client_ip(),
+            )
+        except PlanError as error:
+            db.session.rollback()
+            show_plan_problems(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("travel.plan", plan_id=plan.id))
+    return render_form("travel/plans.html", form, form=form, plans=plans_of(organisation))
+
+
+def show_plan_problems(form, error: PlanError) -> None:
+    for name, code in error.problems.items():
+        field = getattr(form, name, None) or next(iter(form))
+        field.errors = [*field.errors, PLAN_MESSAGES.get(code, code)]
+
+
+def readable_plan(plan_id: int) -> TravelPlan:
+    plan = db.session.get(TravelPlan, plan_id)
+    if plan is None or not can_read_survey(current_user, plan.baseline_survey):
+        abort(404)
+    return plan
+
+
+def writable_plan(plan_id: int) -> TravelPlan:
+    plan = readable_plan(plan_id)
+    if plan.organisation_id != current_user.organisation_id or not can_make_surveys(current_user):
+        abort(403)  # the office reads plans; the organisation's admins write them
+    return plan
+
+
+def safe_results(survey: TravelSurvey | None):
+    if survey is None:
+        return None
+    try:
+        return results_of(survey)
+    except MissingFactors:
+        return None
+
+
+def render_plan(plan: TravelPlan, **forms):
+    surveys = [s for s in surveys_of(plan.organisation) if s.id != plan.baseline_survey_id]
+    before, after = safe_results(plan.baseline_survey), safe_results(plan.follow_up_survey)
+    comparable = before is not None and after is not None and not before.suppressed and not after.suppressed
+    latest_target = plan.targets[-1] if plan.targets else None
+    writable = plan.organisation_id == current_user.organisation_id and can_make_surveys(current_user)
+    all_forms = {
+        "target_form": forms.get("target_form") or TargetForm(),
+        "measure_form": forms.get("measure_form") or MeasureForm(),
+        "follow_up_form": forms.get("follow_up_form")
+        or FollowUpForm(data={"survey": plan.follow_up_survey_id or 0}, surveys=surveys),
+    }
+    return render_form(
+        "travel/plan.html",
+        *(form for form in forms.values() if form is not None),
+        plan=plan,
+        before=before,
+        after=after,
+        changes=compare(before, after, latest_target) if comparable else [],
+        minimum=minimum_measures(),
+        active_measures=sum(1 for m in plan.measures if m.status != "cancelled"),
+        writable=writable,
+        statuses=MEASURE_STATUS_LABELS,
+        **all_forms,
+    )
+
+
+@bp.get("/organisation/plans/<int:plan_id>")
+@require(is_signed_in)
+def plan(plan_id: int):
+    return render_plan(readable_plan(plan_id))
+
+
+def percent_or_none(value: float | None) -> float | None:
+    return None if value is None else value / 100
+
+
+@bp.post("/organisation/plans/<int:plan_id>/targets")
+@require(is_signed_in)
+@limiter.limit(form_limit)
+def plan_target(plan_id: int):
+    plan = writable_plan(plan_id)
+    form = TargetForm()
+    if not form.validate_on_submit():
+        return render_plan(plan, target_form=form)
+    try:
+        set_target(
+            plan,
+            year=form.year.data,
+            car_share=percent_or_none(form.car_share.data),
+            sustainable_share=percent_or_none(form.sustainable_share.data),
+            co2e_kg_per_employee=form.co2e_kg_per_employee.data,
+            actor=acting_user(),
+            ip=client_ip(),
+        )
+    except PlanError as error:
+        db.session.rollback()
+        show_plan_problems(form, error)
+        return render_plan(plan, target_form=form)
+    db.session.commit()
+    flash(_("The target is saved."), "success")
+    return redirect(url_for("travel.plan", plan_id=plan.id))
+
+
+@bp.post("/organisation/plans/<int:plan_id>/measures")
+@require(is_signed_in)
+@limiter.limit(form_limit)
+def plan_measure(plan_id: int):
+    plan = writable_plan(plan_id)
+    form = MeasureForm()
+    if not form.validate_on_submit():
+        return render_plan(plan, measure_form=form)
+    try:
+        add_measure(
+            plan,
+            MeasureInput(
+                kind=form.kind.data,
+                description=form.description.data or None,
+                owner=form.owner.data or None,
+                cost_sek=form.cost_sek.data,
+                expected_effect=form.expected_effect.data or None,
+                status=form.status.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+            ),
+            actor=acting_user(),
+            ip=client_ip(),
+        )
+    except PlanError as error:
+        db.session.rollback()
+        show_plan_problems(form, error)
+        return render_plan(plan, measure_form=form)
+    db.session.commit()
+    flash(_("The measure is added."), "success")
+    return redirect(url_for("travel.plan", plan_id=plan.id))
+
+
+@bp.post("/organisation/plans/<int:plan_id>/measures/<int:measure_id>/status")
+@require(is_signed_in)
+@limiter.limit(form_limit)
+def plan_measure_status(plan_id: int, measure_id: int):
+    plan = writable_plan(plan_id)
+    measure = db.session.get(PlanMeasure, measure_id)
+    if measure is None or measure.plan_id != plan.id:
+        abort(404)
+    try:
+        set_measure_status(plan, measure, request.form.get("status", ""), actor=acting_user(), ip=client_ip())
+    except PlanError:
+        abort(400)
+    db.session.commit()
+    return redirect(url_for("travel.plan", plan_id=plan.id) + "#measures")
+
+
+@bp.post("/organisation/plans/<int:plan_id>/follow-up")
+@require(is_signed_in)
+@limiter.limit(form_limit)
+def plan_follow_up(plan_id: int):
+    plan = writable_plan(plan_id)
+    surveys = [s for s in surveys_of(plan.organisation) if s.id != plan.baseline_survey_id]
+    form = FollowUpForm(surveys=surveys)
+    if not form.validate_on_submit():
+        return render_plan(plan, follow_up_form=form)
+    try:
+        link_follow_up(plan, form.survey.data or None, actor=acting_user(), ip=client_ip())
+    except PlanError as error:
+        db.session.rollback()
+        show_plan_problems(form, error)
+        return render_plan(plan, follow_up_form=form)
+    db.session.commit()
+    flash(_("The follow-up survey is linked."), "success")
+    return redirect(url_for("travel.plan", plan_id=plan.id))
