@@ -38,7 +38,14 @@ def demo_command() -> None:
     help="Commitments in all, spread over the members.",
 )
 @click.option("--reports", type=click.IntRange(min=0), default=0, show_default=True, help="Progress reports, about.")
-def synth_command(orgs: int, seed: int, users_per_org: int, commitments: int, reports: int) -> None:
+@click.option(
+    "--responses",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Travel-survey answers in all: a survey for each member, the answers spread over them.",
+)
+def synth_command(orgs: int, seed: int, users_per_org: int, commitments: int, reports: int, responses: int) -> None:
     """Synthetic data at any scale for benchmarks, inserted in bulk."""
     from coaction.seed.demo import load_reference_data
     from coaction.seed.synth import (
@@ -46,6 +53,7 @@ def synth_command(orgs: int, seed: int, users_per_org: int, commitments: int, re
         synth_commitments,
         synth_invitations,
         synth_organisations,
+        synth_surveys,
         synth_users,
     )
 
@@ -59,13 +67,15 @@ def synth_command(orgs: int, seed: int, users_per_org: int, commitments: int, re
             invitations = synth_invitations(seed, progress=bar.update)
         with click.progressbar(length=commitments, label="Commitments") as bar:
             made = synth_commitments(seed, commitments, reports, progress=bar.update)
+        with click.progressbar(length=responses, label="Survey answers") as bar:
+            surveyed = synth_surveys(seed, responses, progress=bar.update)
     except SynthError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(
-        f"{orgs} organisations, {users} users, {invitations} invitations, {made[0]} commitments and "
-        f"{made[1]} progress reports made with seed {seed}."
+        f"{orgs} organisations, {users} users, {invitations} invitations, {made[0]} commitments, {made[1]} progress "
+        f"reports, {surveyed[0]} surveys and {surveyed[1]} survey answers made with seed {seed}."
     )
 
 

@@ -266,3 +266,68 @@ def synth_commitments(
     insert_in_batches(CommitmentLocation, locations, lambda n: None)
     insert_in_batches(ProgressReport, reports, lambda n: None)
     return made, len(reports)
+
+
+def synth_surveys(seed: int, responses_total: int, progress: Callable[[int], None] = lambda n: None) -> tuple[int, int]:
+    """A travel survey for each of the seed's member organisations and `responses_total` anonymous answers spread
+    evenly over them (commutes of every mode and length, some business travel, a few barriers and wishes).
+    Returns (surveys, responses)."""
+    from datetime import timedelta
+
+    from coaction.travel.models import SurveyResponse, TravelSurvey
+    from coaction.travel.results import MODES
+    from coaction.travel.services import BARRIERS, WILLING
+
+    if responses_total == 0:
+        return 0, 0
+    rng = random.Random(seed + 3)  # noqa: S311  # nosec B311
+    members = db.session.execute(
+        sa.select(Organisation.id, Organisation.employees).where(
+            Organisation.slug.like(f"synth-{seed}-%"), Organisation.status.in_(PUBLIC)
+        )
+    ).all()
+    if not members:
+        raise SynthError("no member organisations to survey: give --orgs")
+    places = [None, *db.session.scalars(sa.select(Municipality.id).where(Municipality.in_network.is_(True)))]
+    today, now = date.today(), utcnow()
+    first_id = (db.session.scalar(sa.select(sa.func.max(TravelSurvey.id))) or 0) + 1
+    surveys = [
+        {
+            "id": first_id + index,
+            "organisation_id": organisation_id,
+            "title": f"Resvaneundersökning {index + 1}",
+            "opens_on": today - timedelta(days=60),
+            "closes_on": today + timedelta(days=30),
+            "employees": max(employees or 0, _share(responses_total, len(members), index), 1),
+            "work_weeks": 44.0,
+            "sites": [],
+            "token": f"synth{seed:02d}{rng.getrandbits(160):040x}",
+            "created_at": now,
+        }
+        for index, (organisation_id, employees) in enumerate(members)
+    ]
+    insert_in_batches(TravelSurvey, surveys, lambda n: None)
+
+    def answers():
+        for index, survey in enumerate(surveys):
+            for _ in range(_share(responses_total, len(surveys), index)):
+                days = dict.fromkeys(MODES, 0)
+                for _ in range(rng.randrange(1, 6)):
+                    days[rng.choice(MODES)] += 1
+                yield {
+                    "survey_id": survey["id"],
+                    "home_municipality_id": rng.choice(places),
+                    "distance_km": min(300.0, round(rng.paretovariate(1.5) * 3, 1)),
+                    **{f"days_{mode}": days[mode] for mode in MODES},
+                    "days_remote": rng.randrange(0, 7 - sum(days.values()) + 1),
+                    "business_km_car": rng.choice((0, 0, 300, 2000)),
+                    "business_km_rail": rng.choice((0, 0, 800)),
+                    "business_km_bus": 0,
+                    "business_km_air": rng.choice((0, 0, 0, 2400)),
+                    "barriers": ";".join(sorted(rng.sample(BARRIERS, rng.randrange(0, 3)))),
+                    "willing": ";".join(sorted(rng.sample(WILLING, rng.randrange(0, 3)))),
+                    "submitted_on": today - timedelta(days=rng.randrange(0, 60)),
+                }
+
+    made = insert_in_batches(SurveyResponse, answers(), progress)
+    return len(surveys), made

@@ -1,3 +1,4 @@
+import pytest
 import sqlalchemy as sa
 
 from coaction.extensions import db
@@ -137,3 +138,21 @@ def test_demo_commitments_show_every_status_and_the_annual_report_goals(runner):
         sa.select(PlanGoal.title).where(PlanGoal.plan_year == 2021, PlanGoal.parent_id.is_(None))
     ).all()
     assert "Stark infrastruktur är en förutsättning för hållbar utveckling" in report_goals and len(report_goals) == 4
+
+
+def test_synth_makes_surveys_and_answers_that_the_results_can_read(runner):
+    from coaction.travel.models import SurveyResponse, TravelSurvey
+    from coaction.travel.services import results_of
+
+    result = runner.invoke(args=["coaction", "synth", "--orgs", "40", "--seed", "5", "--responses", "700"])
+    assert result.exit_code == 0, result.output
+    members = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Organisation)
+        .where(Organisation.slug.like("synth-5-%"), Organisation.status.in_(("member", "paused")))
+    )
+    assert count(TravelSurvey) == members and count(SurveyResponse) == 700
+    survey = db.session.scalar(sa.select(TravelSurvey).order_by(TravelSurvey.id))
+    results = results_of(survey)
+    assert results.responses >= 700 // members and sum(results.modal_split_trips.values()) == pytest.approx(1)
+    assert len({s.token for s in db.session.scalars(sa.select(TravelSurvey))}) == members
