@@ -85,3 +85,15 @@ STATUS_EXPLANATIONS = {
     Status.STALE: _l("No report for twelve months."),
     Status.PLANNED: _l("No report yet."),
 }
+
+
+def csv_labels(locale: str) -> dict:
+    """The words the CSV export writes for each code, in `locale` (passed to listing.csv_rows)."""
+    return {
+        "locale": locale,
+        "category": CATEGORY_LABELS,
+        "unit": UNIT_LABELS,
+        "status": STATUS_LABELS,
+        "verification": VERIFICATION_LABELS,
+        "visibility": VISIBILITY_LABELS,
+    }

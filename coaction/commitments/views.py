@@ -33,6 +33,7 @@ from coaction.commitments.labels import (
     VERIFICATION_ICONS,
     VERIFICATION_LABELS,
     VISIBILITY_LABELS,
+    csv_labels,
 )
 from coaction.commitments.listing import (
     CSV_COLUMNS,
@@ -150,21 +151,12 @@ def index():
     return render_template("commitments/index.html", form=form, found=found, organisation=organisation)
 
 
-def csv_labels() -> dict:
-    return {
-        "locale": locale(),
-        "category": CATEGORY_LABELS,
-        "unit": UNIT_LABELS,
-        "status": STATUS_LABELS,
-        "verification": VERIFICATION_LABELS,
-        "visibility": VISIBILITY_LABELS,
-    }
-
-
 @bp.get("/commitments.csv")
 def export_csv():
     filters, _form = filters_from(request.args)
-    body = spreadsheet_csv(CSV_COLUMNS, csv_rows(current_user, filters, csv_labels()), delimiter=csv_delimiter())
+    body = spreadsheet_csv(
+        CSV_COLUMNS, csv_rows(current_user, filters, csv_labels(locale())), delimiter=csv_delimiter()
+    )
     return csv_download(body, f"commitments-{local_today().isoformat()}.csv")
 
 

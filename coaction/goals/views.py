@@ -5,6 +5,7 @@ from collections import defaultdict
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from coaction.auth.permissions import require
 from coaction.commitments.listing import Filters, find_commitments, local_today, status_counts
@@ -22,7 +23,7 @@ from coaction.goals.forms import (
     IndicatorForm,
     IndicatorValueForm,
 )
-from coaction.goals.models import Indicator, PlanGoal
+from coaction.goals.models import Indicator, IndicatorValue, PlanGoal
 from coaction.goals.services import (
     GoalError,
     all_indicators,
@@ -68,7 +69,9 @@ def indicator_chart(indicator: Indicator):
 
 @bp.get("/goals/<int:goal_id>")
 def show(goal_id: int):
-    goal = db.session.get(PlanGoal, goal_id) or abort(404)
+    # The indicators, their values and places in three queries, not one per value.
+    loading = selectinload(PlanGoal.indicators).selectinload(Indicator.values).selectinload(IndicatorValue.municipality)
+    goal = db.session.get(PlanGoal, goal_id, options=[loading]) or abort(404)
     filters = Filters(goal_id=goal.id)
     return render_template(
         "goals/show.html",
@@ -194,6 +197,14 @@ def copy():
     return redirect(url_for("goals.manage"))
 
 
+def indicator_fields(form: IndicatorForm) -> dict:
+    return {
+        "name": form.name.data.strip(),
+        "unit": form.unit.data.strip(),
+        "description": (form.description.data or "").strip() or None,
+    }
+
+
 @bp.route("/coordinator/indicators/new", methods=["GET", "POST"])
 @require(is_network_office)
 @limiter.limit(form_limit, methods=["POST"])
@@ -205,9 +216,7 @@ def new_indicator():
                 None,
                 actor=acting_user(),
                 ip=client_ip(),
-                name=form.name.data.strip(),
-                unit=form.unit.data.strip(),
-                description=(form.description.data or "").strip() or None,
+                **indicator_fields(form),
             )
         except GoalError:
             db.session.rollback()
@@ -282,9 +291,7 @@ def indicator(indicator_id: int):
                 indicator,
                 actor=acting_user(),
                 ip=client_ip(),
-                name=form.name.data.strip(),
-                unit=form.unit.data.strip(),
-                description=(form.description.data or "").strip() or None,
+                **indicator_fields(form),
             )
         except GoalError:
             db.session.rollback()

@@ -442,16 +442,32 @@ def percent_or_none(value: float | None) -> float | None:
     return None if value is None else value / 100
 
 
+def save_plan_form(plan: TravelPlan, form, form_key: str, write, message: str):
+    """The plan's forms alike: checked, written by `write` (a service call), or shown again with the problems."""
+    if form.validate_on_submit():
+        try:
+            write()
+        except PlanError as error:
+            db.session.rollback()
+            show_plan_problems(form, error)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("travel.plan", plan_id=plan.id))
+    return render_plan(plan, **{form_key: form})
+
+
 @bp.post("/organisation/plans/<int:plan_id>/targets")
 @require(is_signed_in)
 @limiter.limit(form_limit)
 def plan_target(plan_id: int):
     plan = writable_plan(plan_id)
     form = TargetForm()
-    if not form.validate_on_submit():
-        return render_plan(plan, target_form=form)
-    try:
-        set_target(
+    return save_plan_form(
+        plan,
+        form,
+        "target_form",
+        lambda: set_target(
             plan,
             year=form.year.data,
             car_share=percent_or_none(form.car_share.data),
@@ -459,14 +475,9 @@ def plan_target(plan_id: int):
             co2e_kg_per_employee=form.co2e_kg_per_employee.data,
             actor=acting_user(),
             ip=client_ip(),
-        )
-    except PlanError as error:
-        db.session.rollback()
-        show_plan_problems(form, error)
-        return render_plan(plan, target_form=form)
-    db.session.commit()
-    flash(_("The target is saved."), "success")
-    return redirect(url_for("travel.plan", plan_id=plan.id))
+        ),
+        _("The target is saved."),
+    )
 
 
 @bp.post("/organisation/plans/<int:plan_id>/measures")
@@ -475,10 +486,11 @@ def plan_target(plan_id: int):
 def plan_measure(plan_id: int):
     plan = writable_plan(plan_id)
     form = MeasureForm()
-    if not form.validate_on_submit():
-        return render_plan(plan, measure_form=form)
-    try:
-        add_measure(
+    return save_plan_form(
+        plan,
+        form,
+        "measure_form",
+        lambda: add_measure(
             plan,
             MeasureInput(
                 kind=form.kind.data,
@@ -492,14 +504,9 @@ def plan_measure(plan_id: int):
             ),
             actor=acting_user(),
             ip=client_ip(),
-        )
-    except PlanError as error:
-        db.session.rollback()
-        show_plan_problems(form, error)
-        return render_plan(plan, measure_form=form)
-    db.session.commit()
-    flash(_("The measure is added."), "success")
-    return redirect(url_for("travel.plan", plan_id=plan.id))
+        ),
+        _("The measure is added."),
+    )
 
 
 @bp.post("/organisation/plans/<int:plan_id>/measures/<int:measure_id>/status")
@@ -523,16 +530,11 @@ def plan_measure_status(plan_id: int, measure_id: int):
 @limiter.limit(form_limit)
 def plan_follow_up(plan_id: int):
     plan = writable_plan(plan_id)
-    surveys = [s for s in surveys_of(plan.organisation) if s.id != plan.baseline_survey_id]
-    form = FollowUpForm(surveys=surveys)
-    if not form.validate_on_submit():
-        return render_plan(plan, follow_up_form=form)
-    try:
-        link_follow_up(plan, form.survey.data or None, actor=acting_user(), ip=client_ip())
-    except PlanError as error:
-        db.session.rollback()
-        show_plan_problems(form, error)
-        return render_plan(plan, follow_up_form=form)
-    db.session.commit()
-    flash(_("The follow-up survey is linked."), "success")
-    return redirect(url_for("travel.plan", plan_id=plan.id))
+    form = FollowUpForm(surveys=[s for s in surveys_of(plan.organisation) if s.id != plan.baseline_survey_id])
+    return save_plan_form(
+        plan,
+        form,
+        "follow_up_form",
+        lambda: link_follow_up(plan, form.survey.data or None, actor=acting_user(), ip=client_ip()),
+        _("The follow-up survey is linked."),
+    )

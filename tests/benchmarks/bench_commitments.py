@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from coaction import create_app
 from coaction.auth.models import Role
 from coaction.auth.services import create_user
+from coaction.commitments.labels import csv_labels
 from coaction.commitments.listing import Filters, csv_rows, overview, selected
 from coaction.commitments.models import Commitment, ProgressReport
 from coaction.commitments.progress import Status
@@ -51,25 +52,6 @@ def timed(label: str, action: Callable[[], object]) -> tuple[str, float, float, 
     return label, min(seconds), statistics.median(seconds), result
 
 
-def csv_labels() -> dict:
-    from coaction.commitments.labels import (
-        CATEGORY_LABELS,
-        STATUS_LABELS,
-        UNIT_LABELS,
-        VERIFICATION_LABELS,
-        VISIBILITY_LABELS,
-    )
-
-    return {
-        "locale": LABELS_LOCALE,
-        "category": CATEGORY_LABELS,
-        "unit": UNIT_LABELS,
-        "status": STATUS_LABELS,
-        "verification": VERIFICATION_LABELS,
-        "visibility": VISIBILITY_LABELS,
-    }
-
-
 def in_process(site) -> tuple[dict, list, str]:
     """The scale as built, the in-process timings, and a session cookie of the network office for the HTTP part."""
     with site_process_environment(site):
@@ -90,7 +72,10 @@ def in_process(site) -> tuple[dict, list, str]:
             results = [
                 timed("status of all commitments (one query + pure functions)", lambda: selected(office, Filters())),
                 timed("coordinator roll-up (per goal, category, municipality)", lambda: overview(office)),
-                timed("CSV rows of every public commitment", lambda: list(csv_rows(None, Filters(), csv_labels()))),
+                timed(
+                    "CSV rows of every public commitment",
+                    lambda: list(csv_rows(None, Filters(), csv_labels(LABELS_LOCALE))),
+                ),
             ]
             statuses = dict.fromkeys(Status, 0)
             for _row, state in results[0][3]:

@@ -7,6 +7,7 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from coaction.auth.models import Role
+from coaction.commitments.labels import csv_labels
 from coaction.commitments.listing import (
     Filters,
     csv_rows,
@@ -81,7 +82,7 @@ def test_lists_show_exactly_what_the_viewer_may_see(world, who):
     viewer = world["people"][who]
     assert titles(find_commitments(viewer, Filters())) == LISTED[who]
     assert titles(find_commitments(viewer, Filters(sort="status"))) == LISTED[who]  # the computed path too
-    rows = list(csv_rows(viewer, Filters(), csv_labels()))
+    rows = list(csv_rows(viewer, Filters(), csv_labels("en")))
     assert sorted(row[2] for row in rows) == LISTED[who]
     assert titles(find_commitments(viewer, Filters(q="sak"))) == LISTED[who]
 
@@ -94,25 +95,6 @@ def test_the_page_rule_agrees_with_the_list_rule(world, who):
             name == "withdrawn" and who in ("of_b", "coordinator")  # the organisation and the office keep it
         )
         assert can_see_commitment(viewer, commitment) == expected, name
-
-
-def csv_labels():
-    from coaction.commitments.labels import (
-        CATEGORY_LABELS,
-        STATUS_LABELS,
-        UNIT_LABELS,
-        VERIFICATION_LABELS,
-        VISIBILITY_LABELS,
-    )
-
-    return {
-        "locale": "en",
-        "category": CATEGORY_LABELS,
-        "unit": UNIT_LABELS,
-        "status": STATUS_LABELS,
-        "verification": VERIFICATION_LABELS,
-        "visibility": VISIBILITY_LABELS,
-    }
 
 
 def test_bulk_states_agree_with_the_pure_assessment(app):
