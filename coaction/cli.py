@@ -148,6 +148,17 @@ def remind_command() -> None:
     click.echo(f"Window {result.window}: {result.organisations} organisations reminded, {result.mails} mails queued.")
 
 
+@coaction_cli.command("report-surveys")
+def report_surveys_command() -> None:
+    """Turn the figures of closed surveys (at least 5 answers) into progress reports on their linked commitments."""
+    from coaction.commitments.listing import local_today
+    from coaction.travel.feeds import report_closed_surveys
+
+    run = report_closed_surveys(local_today())
+    db.session.commit()
+    click.echo(f"{run.reported} progress reports made, {run.waiting} waiting for more answers.")
+
+
 @coaction_cli.command("create-survey")
 @click.argument("org_slug")
 @click.option("--title", required=True)

@@ -310,11 +310,12 @@ def commitment_cast(org_a, org_admin_a) -> dict:
         actor=org_admin_a,
         ip=None,
     )
-    from coaction.travel.models import SurveyImport
+    from coaction.travel.models import SurveyFeed, SurveyImport
     from coaction.travel.plans import MeasureInput, add_measure, create_plan
 
     survey_import = SurveyImport(survey_id=survey.id, fingerprint="0" * 64, filename="svar.csv", status="refused")
-    db.session.add(survey_import)
+    survey_feed = SurveyFeed(survey=survey, commitment=private, figure="car_share")
+    db.session.add_all([survey_import, survey_feed])
     travel_plan = create_plan(
         org_a, title="A:s gröna resplan", baseline_survey_id=survey.id, actor=org_admin_a, ip=None
     )
@@ -322,6 +323,7 @@ def commitment_cast(org_a, org_admin_a) -> dict:
     return {
         "survey": survey,
         "survey_import": survey_import,
+        "survey_feed": survey_feed,
         "travel_plan": travel_plan,
         "plan_measure": plan_measure,
         "public_commitment": public,

@@ -14,12 +14,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coaction.commitments.forms import NumberField
 from coaction.core.forms import required
-from coaction.travel.labels import BARRIER_LABELS, MODE_LABELS, WILLING_LABELS
+from coaction.travel.labels import BARRIER_LABELS, FIGURE_LABELS, MODE_LABELS, WILLING_LABELS
 from coaction.travel.results import BUSINESS_MODES, MODES
 
 PROBLEM_MESSAGES = {
@@ -33,7 +33,15 @@ PROBLEM_MESSAGES = {
     "km": _l("Give the km per year, not negative."),
     "choice": _l("Choose from the list."),
     "factor": _l("Give kg CO2e per person-km from 0 to 10."),
+    "figure_unit": _l(
+        "This figure does not fit the commitment's unit: shares fit a commitment in per cent, CO2e one in tonnes."
+    ),
+    "already_linked": _l("The survey already reports to this commitment."),
 }
+
+
+def optional_int(value) -> int | None:
+    return None if value in ("", None) else int(value)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -43,7 +51,15 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SurveyForm(FlaskForm):
+class ProblemsForm(FlaskForm):
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """A service's problem codes as messages next to their fields (the first field when none matches)."""
+        for name, code in problems.items():
+            field = getattr(self, name, None) or next(iter(self))
+            field.errors = [*field.errors, PROBLEM_MESSAGES.get(code, code)]
+
+
+class SurveyForm(ProblemsForm):
     title = StringField(_l("Title"), validators=[required(), Length(max=200)])
     opens_on = DateField(_l("Opens"), validators=[required()])
     closes_on = DateField(_l("Closes"), validators=[required()])
@@ -63,11 +79,6 @@ class SurveyForm(FlaskForm):
         description=_l("One per line, if you have several: the form then asks where the person works."),
     )
 
-    def show_problems(self, problems: dict[str, str]) -> None:
-        for name, code in problems.items():
-            field = getattr(self, name, None) or self.title
-            field.errors = [*field.errors, PROBLEM_MESSAGES.get(code, code)]
-
 
 def day_field(label) -> IntegerField:
     return IntegerField(
@@ -81,7 +92,7 @@ def day_field(label) -> IntegerField:
 class ResponseForm(FlaskForm):
     """The employee's form: anonymous, short, without JavaScript. Built with a field per mode."""
 
-    home_municipality = SelectField(_l("Where do you live?"), coerce=int)
+    home_municipality = SelectField(_l("Where do you live?"), coerce=optional_int)
     site = SelectField(_l("Where do you work?"), validators=[Optional()])
     distance_km = NumberField(_l("How far is it from home to work, one way, in km?"))
     barriers = MultiCheckboxField(
@@ -95,10 +106,17 @@ class ResponseForm(FlaskForm):
 
     def __init__(self, *args, municipalities=(), sites=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.home_municipality.choices = [SelectChoice(m.id, m.name) for m in municipalities] + [
-            SelectChoice(0, _l("Another municipality"))
+        # No municipality is chosen for the person: an answer left at a default would be a wrong answer.
+        self.home_municipality.choices = [
+            SelectChoice("", _l("Choose…")),
+            *(SelectChoice(m.id, m.name) for m in municipalities),
+            SelectChoice(0, _l("Another municipality")),
         ]
         self.site.choices = [SelectChoice(site, site) for site in sites]
+
+    def validate_home_municipality(self, field) -> None:
+        if field.data is None:
+            raise ValidationError(_l("Choose where you live, or “Another municipality”."))
 
 
 for _mode in MODES:
@@ -205,3 +223,19 @@ PLAN_MESSAGES = {
     "year": _l("Give a year between 1990 and 2100."),
     "ends_before_start": _l("A measure cannot end before it starts."),
 }
+
+
+class FeedForm(ProblemsForm):
+    commitment = SelectField(_l("Commitment"), coerce=optional_int)
+    figure = SelectField(_l("Survey figure it measures"))
+
+    def __init__(self, *args, commitments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commitment.choices = [SelectChoice("", _l("Choose…"))] + [
+            SelectChoice(commitment.id, commitment.title) for commitment in commitments
+        ]
+        self.figure.choices = [SelectChoice(code, label) for code, label in FIGURE_LABELS.items()]
+
+    def validate_commitment(self, field) -> None:
+        if field.data is None:
+            raise ValidationError(PROBLEM_MESSAGES["choice"])

@@ -63,3 +63,11 @@ CHANGE_LABELS = {
     "sustainable_share": _l("Share of trips on foot, by bike or by public transport"),
     "co2e_kg_per_employee": _l("kg CO2e per employee and year"),
 }
+# The survey figures a commitment can be followed up with (travel/feeds.py), with their unit.
+FIGURE_LABELS = {
+    "car_share": _l("Share of commuting trips by car, alone or shared (%)"),
+    "sustainable_share": _l("Share of commuting trips on foot, by bike or by public transport (%)"),
+    "bike_share": _l("Share of commuting trips by bike or e-bike (%)"),
+    "transit_share": _l("Share of commuting trips by public transport (%)"),
+    "co2e_total_t": _l("CO2e of commuting and business travel, all employees (tonnes a year)"),
+}

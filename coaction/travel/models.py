@@ -5,6 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coaction.commitments.models import Commitment
 from coaction.core.types import UTCDateTime, utcnow
 from coaction.extensions import db
 from coaction.members.models import Organisation
@@ -178,3 +179,22 @@ class PlanMeasure(db.Model):
     ends_on: Mapped[date | None]
 
     plan: Mapped[TravelPlan] = relationship(back_populates="measures")
+
+
+class SurveyFeed(db.Model):
+    """A commitment a survey reports to: once the survey has closed with enough answers, the chosen figure becomes
+    the commitment's progress report (travel/feeds.py)."""
+
+    __tablename__ = "survey_feed"
+    __table_args__ = (sa.UniqueConstraint("survey_id", "commitment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("travel_survey.id", ondelete="CASCADE"), index=True)
+    commitment_id: Mapped[int] = mapped_column(sa.ForeignKey("commitment.id", ondelete="CASCADE"), index=True)
+    figure: Mapped[str] = mapped_column(sa.String(30))  # a key of travel/feeds.py FIGURES
+    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("progress_report.id", ondelete="SET NULL"))
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    survey: Mapped[TravelSurvey] = relationship()
+    commitment: Mapped[Commitment] = relationship()

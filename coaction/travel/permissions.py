@@ -23,3 +23,8 @@ def can_read_survey(user: Any, survey: TravelSurvey) -> bool:
 
 def can_set_factors(user: Any) -> bool:
     return is_network_office(user)
+
+
+def can_read_network_travel(user: Any) -> bool:
+    """The pooled figures and commute flows of every member: the network office only."""
+    return is_network_office(user)

@@ -167,3 +167,109 @@ def survey_results(
 def suppress_small(counts: Mapping[str, int], minimum: int = MIN_GROUP) -> dict[str, int | None]:
     """Breakdown cells under `minimum` become None (shown as "< 5"): no small group is ever told apart."""
     return {key: (count if count >= minimum else None) for key, count in counts.items()}
+
+
+@dataclass(frozen=True)
+class SurveySums:
+    """One survey's sums with what its figures need: the input of the network's figures."""
+
+    organisation_id: int
+    totals: Totals
+    employees: int
+    work_weeks: float
+
+
+@dataclass(frozen=True)
+class NetworkFigures:
+    """Many surveys pooled. The modal split counts every answer once (so each survey weighs by its answers); CO2e
+    per respondent is the mean over all answers; the total extrapolates each survey to its own employees."""
+
+    surveys: int
+    organisations: int
+    responses: int
+    employees: int
+    modal_split_trips: dict[str, float]
+    co2e_kg_per_respondent_year: dict[str, float]
+    total_co2e_kg: float
+    barriers: dict[str, int]
+    willing: dict[str, int]
+
+    @property
+    def co2e_kg_per_employee(self) -> float:
+        return _share(self.total_co2e_kg, self.employees)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.responses < MIN_GROUP
+
+
+def pooled(surveys: Iterable[SurveySums], factors: Mapping[str, float]) -> NetworkFigures:
+    """The network's figures over the surveys with at least MIN_GROUP answers (a smaller one is never shown on its
+    own, and extrapolating from it would say more than it knows)."""
+    counted = [survey for survey in surveys if survey.totals.responses >= MIN_GROUP]
+    trips: Counter = Counter()
+    barriers: Counter = Counter()
+    willing: Counter = Counter()
+    co2e = Counter()
+    total_co2e = 0.0
+    for survey in counted:
+        results = results_from(survey.totals, employees=survey.employees, work_weeks=survey.work_weeks, factors=factors)
+        trips.update(survey.totals.trips)
+        barriers.update(survey.totals.barriers)
+        willing.update(survey.totals.willing)
+        for part, kg in results.co2e_kg_per_respondent_year.items():
+            co2e[part] += kg * results.responses
+        total_co2e += results.extrapolated_total_co2e_kg
+    responses = sum(survey.totals.responses for survey in counted)
+    all_trips = sum(trips.values())
+    return NetworkFigures(
+        surveys=len(counted),
+        organisations=len({survey.organisation_id for survey in counted}),
+        responses=responses,
+        employees=sum(survey.employees for survey in counted),
+        modal_split_trips={mode: _share(trips[mode], all_trips) for mode in MODES},
+        co2e_kg_per_respondent_year={part: _share(co2e[part], responses) for part in ("commute", "business", "total")},
+        total_co2e_kg=total_co2e,
+        barriers=dict(barriers),
+        willing=dict(willing),
+    )
+
+
+MIN_CORRIDOR_MEMBERS = 3
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Respondents living in `home` (None: another municipality) who work for a member in `workplace`."""
+
+    home: int | None
+    workplace: int
+    respondents: int
+    organisations: int
+
+    @property
+    def shown(self) -> bool:
+        """Its count is shown only for at least MIN_GROUP respondents from at least MIN_CORRIDOR_MEMBERS members,
+        so that no single organisation's commute is told apart."""
+        return self.respondents >= MIN_GROUP and self.organisations >= MIN_CORRIDOR_MEMBERS
+
+    @property
+    def corridor(self) -> bool:
+        """A candidate for a shared shuttle, carpool or bike pool: a shown flow between two municipalities."""
+        return self.shown and self.home is not None and self.home != self.workplace
+
+
+def commute_flows(rows: Iterable[tuple[int | None, int, int, int]]) -> list[Flow]:
+    """Flows from (home, workplace, organisation, respondents) rows: the shown ones largest first, then the rest in
+    the order of their municipalities (so that the order tells nothing about a withheld count)."""
+    respondents: Counter = Counter()
+    members: dict[tuple, set] = {}
+    for home, workplace, organisation_id, count in rows:
+        respondents[home, workplace] += count
+        members.setdefault((home, workplace), set()).add(organisation_id)
+    flows = [
+        Flow(home, workplace, count, len(members[home, workplace])) for (home, workplace), count in respondents.items()
+    ]
+    return sorted(
+        flows, key=lambda flow: (not flow.shown, -flow.respondents if flow.shown else 0, flow.home or 0, flow.workplace)
+    )

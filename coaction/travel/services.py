@@ -215,8 +215,14 @@ def set_emission_factor(
 
 
 def totals_of(*where: sa.ColumnElement[bool]) -> Totals:
-    """The method's sums over the answers `where` selects: one aggregate query for the figures, one for the codes of
-    the answers that chose any (the same sums `tally` makes from answers; a test checks that they agree)."""
+    """The method's sums over the answers `where` selects (the same sums `tally` makes from answers; a test checks
+    that they agree)."""
+    return totals_by(None, *where).get(None, Totals())
+
+
+def totals_by(key: sa.ColumnElement | None, *where: sa.ColumnElement[bool]) -> dict:
+    """The sums per value of `key` (all answers together under None when no key): one aggregate query for the
+    figures, one for the codes of the answers that chose any."""
     day = {mode: getattr(SurveyResponse, f"days_{mode}") for mode in MODES}
     distance = SurveyResponse.distance_km
     commuting_days = functools.reduce(operator.add, day.values())
@@ -228,6 +234,7 @@ def totals_of(*where: sa.ColumnElement[bool]) -> Totals:
     def counted(condition) -> sa.ColumnElement:
         return total(sa.case((condition, 1), else_=0))
 
+    keyed = [] if key is None else [key]
     columns = [
         sa.func.count(),
         *(total(day[mode]) for mode in MODES),
@@ -236,19 +243,25 @@ def totals_of(*where: sa.ColumnElement[bool]) -> Totals:
         counted(sa.and_(mostly_by_car, distance <= BIKE_KM)),
         counted(sa.and_(mostly_by_car, distance <= EBIKE_KM)),
     ]
-    row = iter(db.session.execute(sa.select(*columns).where(*where)).one())
-    totals = Totals(responses=next(row))
-    totals.trips.update({mode: 2 * next(row) for mode in MODES})
-    totals.trip_km.update({mode: 2 * next(row) for mode in MODES})
-    totals.business_km.update({mode: next(row) for mode in BUSINESS_MODES})
-    totals.bike_candidates, totals.ebike_candidates = next(row), next(row)
-    chosen = sa.select(SurveyResponse.barriers, SurveyResponse.willing).where(
+    figures = sa.select(*keyed, *columns).where(*where).group_by(*keyed)
+    found: dict = {}
+    for values in db.session.execute(figures):
+        row = iter(values)
+        group = next(row) if keyed else None
+        totals = found[group] = Totals(responses=next(row))
+        totals.trips.update({mode: 2 * next(row) for mode in MODES})
+        totals.trip_km.update({mode: 2 * next(row) for mode in MODES})
+        totals.business_km.update({mode: next(row) for mode in BUSINESS_MODES})
+        totals.bike_candidates, totals.ebike_candidates = next(row), next(row)
+    chosen = sa.select(*keyed, SurveyResponse.barriers, SurveyResponse.willing).where(
         *where, sa.or_(SurveyResponse.barriers != "", SurveyResponse.willing != "")
     )
-    for barriers, willing in db.session.connection().execute(chosen):  # only answers that chose something
+    for values in db.session.connection().execute(chosen):  # only answers that chose something
+        *group, barriers, willing = values
+        totals = found[group[0] if keyed else None]
         totals.barriers.update(code for code in barriers.split(";") if code)
         totals.willing.update(code for code in willing.split(";") if code)
-    return totals
+    return found
 
 
 def results_of(survey: TravelSurvey) -> Results:

@@ -14,8 +14,9 @@ from coaction.commitments.listing import local_today
 from coaction.core.charts import bar_chart
 from coaction.core.web import acting_user, client_ip, config_limit, render_form
 from coaction.extensions import db, limiter
-from coaction.regions.services import network_municipalities
+from coaction.regions.services import all_municipalities, network_municipalities
 from coaction.travel import bp
+from coaction.travel.feeds import feedable_commitments, feeds_of, link_commitment, unlink_commitment
 from coaction.travel.forms import (
     IMPORT_COLUMNS_MESSAGE,
     IMPORT_REFUSED_MESSAGES,
@@ -23,6 +24,7 @@ from coaction.travel.forms import (
     PROBLEM_MESSAGES,
     ROW_MESSAGES,
     FactorForm,
+    FeedForm,
     FollowUpForm,
     ImportForm,
     MeasureForm,
@@ -35,6 +37,7 @@ from coaction.travel.imports import ImportRefused, queue_import, template_xlsx
 from coaction.travel.labels import (
     BARRIER_LABELS,
     CHANGE_LABELS,
+    FIGURE_LABELS,
     MEASURE_LABELS,
     MEASURE_STATUS_COLOURS,
     MEASURE_STATUS_ICONS,
@@ -43,7 +46,13 @@ from coaction.travel.labels import (
     WILLING_LABELS,
 )
 from coaction.travel.models import PlanMeasure, SurveyImport, TravelPlan, TravelSurvey
-from coaction.travel.permissions import can_make_surveys, can_read_survey, can_set_factors
+from coaction.travel.overview import answers_in_all, flows_in, waves
+from coaction.travel.permissions import (
+    can_make_surveys,
+    can_read_network_travel,
+    can_read_survey,
+    can_set_factors,
+)
 from coaction.travel.plans import (
     MeasureInput,
     PlanError,
@@ -56,7 +65,16 @@ from coaction.travel.plans import (
     set_measure_status,
     set_target,
 )
-from coaction.travel.results import BUSINESS_MODES, FACTOR_MODES, MIN_GROUP, MODES, MissingFactors, suppress_small
+from coaction.travel.results import (
+    BUSINESS_MODES,
+    CAR_MODES,
+    FACTOR_MODES,
+    MIN_CORRIDOR_MEMBERS,
+    MIN_GROUP,
+    MODES,
+    MissingFactors,
+    suppress_small,
+)
 from coaction.travel.services import (
     ResponseInput,
     SurveyError,
@@ -82,6 +100,7 @@ def _travel_labels():
         "measure_status_colours": MEASURE_STATUS_COLOURS,
         "measure_status_icons": MEASURE_STATUS_ICONS,
         "change_labels": CHANGE_LABELS,
+        "figure_labels": FIGURE_LABELS,
     }
 
 
@@ -122,10 +141,27 @@ def readable_survey(survey_id: int) -> TravelSurvey:
     return survey
 
 
+def writable_survey(survey_id: int) -> TravelSurvey:
+    survey = readable_survey(survey_id)
+    if survey.organisation_id != current_user.organisation_id or not can_make_surveys(current_user):
+        abort(403)  # the office reads surveys; the organisation's admins change them
+    return survey
+
+
+def feed_form(survey: TravelSurvey) -> FeedForm:
+    return FeedForm(commitments=feedable_commitments(survey.organisation))
+
+
 @bp.get("/organisation/surveys/<int:survey_id>")
 @require(is_signed_in)
 def survey(survey_id: int):
-    survey = readable_survey(survey_id)
+    return render_survey(readable_survey(survey_id))
+
+
+def render_survey(survey: TravelSurvey, form: FeedForm | None = None):
+    writable = survey.organisation_id == current_user.organisation_id and can_make_surveys(current_user)
+    if writable and form is None:
+        form = feed_form(survey)
     missing: list[str] = []
     try:
         results = results_of(survey)
@@ -137,9 +173,12 @@ def survey(survey_id: int):
             [(str(MODE_LABELS[mode]), results.modal_split_trips[mode]) for mode in MODES],
             title=_("Share of commuting trips by mode"),
         )
-    return render_template(
+    return render_form(
         "travel/survey.html",
+        *([form] if form is not None else []),
         survey=survey,
+        feeds=feeds_of(survey),
+        feed_form=form if writable else None,
         results=results,
         charts=charts,
         barriers=suppress_small(results.barriers) if results else {},
@@ -152,6 +191,39 @@ def survey(survey_id: int):
         today=local_today(),
         link=survey_link(survey),
     )
+
+
+@bp.post("/organisation/surveys/<int:survey_id>/feeds")
+@require(is_signed_in)
+@limiter.limit(form_limit)
+def link_feed(survey_id: int):
+    survey = writable_survey(survey_id)
+    form = feed_form(survey)
+    if form.validate_on_submit():
+        try:
+            link_commitment(survey, form.commitment.data, form.figure.data, actor=acting_user(), ip=client_ip())
+        except SurveyError as error:
+            db.session.rollback()
+            form.show_problems(error.problems)
+        else:
+            db.session.commit()
+            flash(_("The survey will report to the commitment when it has closed."), "success")
+            return redirect(url_for("travel.survey", survey_id=survey.id) + "#feeds")
+    return render_survey(survey, form)
+
+
+@bp.post("/organisation/surveys/<int:survey_id>/feeds/<int:feed_id>/delete")
+@require(is_signed_in)
+@limiter.limit(form_limit)
+def unlink_feed(survey_id: int, feed_id: int):
+    survey = writable_survey(survey_id)
+    try:
+        unlink_commitment(survey, feed_id, actor=acting_user(), ip=client_ip())
+    except SurveyError:
+        abort(404)
+    db.session.commit()
+    flash(_("The survey no longer reports to the commitment."), "success")
+    return redirect(url_for("travel.survey", survey_id=survey.id) + "#feeds")
 
 
 def survey_link(survey: TravelSurvey) -> str:
@@ -258,6 +330,47 @@ def factors():
         for code in FACTOR_MODES
     }
     return render_form("travel/factors.html", *forms.values(), forms=forms, known=known)
+
+
+@bp.get("/coordinator/travel")
+@require(can_read_network_travel)
+def network():
+    """Every member's surveys pooled, wave by wave, and the commute flows of one wave (the latest by default)."""
+    missing: list[str] = []
+    try:
+        all_waves = waves()
+    except MissingFactors as error:
+        all_waves, missing = [], [str(MODE_LABELS[mode]) for mode in error.modes]
+    years = [wave.year for wave in all_waves]
+    year = request.args.get("year", type=int)
+    if year not in years:
+        year = years[-1] if years else None
+    wave = next((wave for wave in all_waves if wave.year == year), None)
+    charts = {}
+    if wave is not None and not wave.figures.suppressed:
+        charts["trips"] = bar_chart(
+            [(str(MODE_LABELS[mode]), wave.figures.modal_split_trips[mode]) for mode in MODES],
+            title=_("Share of commuting trips by mode, %(year)s", year=year),
+        )
+    names = {municipality.id: municipality.name for municipality in all_municipalities()}
+    return render_template(
+        "travel/network.html",
+        waves=list(zip(all_waves, [None, *all_waves], strict=False)),  # each wave with the one before
+        wave=wave,
+        year=year,
+        years=years,
+        flows=flows_in(year) if year else [],
+        names=names,
+        answers=answers_in_all(),
+        charts=charts,
+        barriers=suppress_small(wave.figures.barriers) if wave else {},
+        willing=suppress_small(wave.figures.willing) if wave else {},
+        car_modes=CAR_MODES,
+        modes=MODES,
+        min_group=MIN_GROUP,
+        min_members=MIN_CORRIDOR_MEMBERS,
+        missing_factors=missing,
+    )
 
 
 @bp.get("/organisation/surveys/import-template.xlsx")

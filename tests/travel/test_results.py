@@ -62,3 +62,54 @@ def test_small_cells_are_suppressed():
         "transit_card": None,
         "carpool": 5,
     }
+
+
+def sums(organisation_id, answers, *, employees, work_weeks=44):
+    from coaction.travel.results import SurveySums, tally
+
+    return SurveySums(organisation_id, tally(answers), employees, work_weeks)
+
+
+def test_the_network_pools_answers_and_extrapolates_each_survey_to_its_own_employees():
+    from coaction.travel.results import pooled
+
+    # Survey 1: five car commuters, 10 km, 4 days, 40 weeks: 3,200 km × 0.15 = 480 kg each; 100 employees.
+    # Survey 2: five cyclists (no CO2e) plus one by air 1,000 km (200 kg); 44 weeks; 60 employees.
+    # Survey 3: four answers only: left out of every figure.
+    first = sums(1, [Answer(10, {"car": 4})] * 5, employees=100, work_weeks=40)
+    second = sums(2, [Answer(3, {"bike": 5})] * 5 + [Answer(3, {"bike": 5}, business_km={"air": 1000})], employees=60)
+    small = sums(3, [Answer(50, {"car": 5})] * 4, employees=1000)
+    network = pooled([first, second, small], FACTORS)
+    assert (network.surveys, network.organisations, network.responses, network.employees) == (2, 2, 11, 160)
+    # Trips: car 5·8 = 40, bike 6·10 = 60: every answer counts once, so survey 2 weighs more.
+    assert network.modal_split_trips["car"] == pytest.approx(0.4)
+    assert network.modal_split_trips["bike"] == pytest.approx(0.6)
+    # Per respondent: (5·480 + 200) / 11. Total: 480·100 + (200/6)·60 = 48,000 + 2,000.
+    assert network.co2e_kg_per_respondent_year["total"] == pytest.approx(2600 / 11)
+    assert network.total_co2e_kg == pytest.approx(50_000)
+    assert network.co2e_kg_per_employee == pytest.approx(50_000 / 160)
+    assert not network.suppressed
+    assert pooled([small], FACTORS).suppressed
+
+
+def test_commute_flows_show_only_five_people_from_three_members():
+    from coaction.travel.results import commute_flows
+
+    # (home, workplace, organisation, respondents)
+    flows = commute_flows(
+        [
+            (1, 2, 10, 2), (1, 2, 11, 2), (1, 2, 12, 1),  # 5 people from 3 members: a corridor
+            (3, 2, 10, 40),  # many people, one member: its count is withheld
+            (2, 2, 10, 3), (2, 2, 11, 3), (2, 2, 12, 3),  # within one municipality: shown, not a corridor
+            (None, 2, 10, 3), (None, 2, 11, 3), (None, 2, 12, 3),  # from elsewhere: shown, not a corridor
+            (4, 2, 10, 1), (4, 2, 11, 1), (4, 2, 12, 1),  # three members but three people
+        ]
+    )  # fmt: skip
+    by_route = {(flow.home, flow.workplace): flow for flow in flows}
+    assert by_route[1, 2].shown and by_route[1, 2].corridor and by_route[1, 2].organisations == 3
+    assert not by_route[3, 2].shown and not by_route[3, 2].corridor
+    assert by_route[2, 2].shown and not by_route[2, 2].corridor
+    assert by_route[None, 2].shown and not by_route[None, 2].corridor
+    assert not by_route[4, 2].shown
+    # The shown flows come first, largest first; the withheld ones after, in the order of their places.
+    assert [(flow.home, flow.workplace) for flow in flows] == [(None, 2), (2, 2), (1, 2), (3, 2), (4, 2)]

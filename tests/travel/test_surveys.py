@@ -234,3 +234,14 @@ def test_the_database_sums_agree_with_the_pure_method(app):
     for key, value in hand_figures.items():
         assert database_figures[key] == (pytest.approx(value) if not isinstance(value, bool) else value), key
     assert from_database.barriers == by_hand.barriers and from_database.willing == by_hand.willing
+
+
+def test_the_home_municipality_must_be_chosen(client, app, admin):
+    survey = make_survey(client)
+    anonymous = app.test_client()
+    form = anonymous.get(f"/survey/{survey.token}?lang=en").text
+    assert '<option selected value="">Choose…</option>' in form  # nothing is chosen for the person
+    unchosen = {key: value for key, value in ANSWER.items() if key != "home_municipality"}
+    response = anonymous.post(f"/survey/{survey.token}", data=unchosen)
+    assert response.status_code == 422 and 'id="home_municipality-error"' in response.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyResponse)) == 0
