@@ -230,44 +230,54 @@ def survey_results_command(survey_id: int, as_json: bool) -> None:
 @click.option("--valid-only", is_flag=True, help="Import the good rows and leave out the bad ones.")
 def import_survey_command(file: str, survey_id: int, valid_only: bool) -> None:
     """Import answers from a CSV or XLSX FILE into a survey; exits non-zero when the file is refused."""
+    import hashlib
     from pathlib import Path
 
     from coaction.commitments.listing import local_today
     from coaction.core.tables import TableError
-    from coaction.travel.imports import ImportRefused, check_file, fingerprint, import_checked
+    from coaction.travel.imports import ImportRefused, import_file
     from coaction.travel.models import TravelSurvey
 
     survey = db.session.get(TravelSurvey, survey_id)
     if survey is None:
         raise click.BadParameter(f"no survey {survey_id}", param_hint="--survey")
     path = Path(file)
-    data = path.read_bytes()
+    digest, lines = hashlib.sha256(), 0
+    with path.open("rb") as source:  # read in chunks: a file of any size in the same memory
+        while chunk := source.read(1 << 20):
+            digest.update(chunk)
+            lines += chunk.count(b"\n")
     try:
-        with click.progressbar(length=max(1, data.count(b"\n")), label="Checking") as bar:
-            checked = check_file(survey, path.name, data, local_today(), progress=bar.update)
-    except TableError as error:
-        raise click.ClickException(f"{path.name}: {error}") from error
-    for problem in checked.problems[:50]:
-        click.echo(f"row {problem.row}, {problem.column}: {problem.code}", err=True)
-    if len(checked.problems) > 50:
-        click.echo(f"... and {len(checked.problems) - 50} more problems", err=True)
-    try:
-        with click.progressbar(length=len(checked.rows), label="Importing") as bar:
-            log = import_checked(
+        with path.open("rb") as source, click.progressbar(length=max(1, lines), label="Importing") as bar:
+            log = import_file(
                 survey,
-                checked,
-                digest=fingerprint(data),
-                filename=path.name,
+                path.name,
+                source,
+                digest=digest.hexdigest(),
                 valid_only=valid_only,
+                today=local_today(),
                 actor="cli",
                 ip=None,
                 progress=bar.update,
             )
+    except TableError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{path.name}: {error}") from error
     except ImportRefused as error:
         db.session.rollback()
+        show_problems([(p.row, p.column, p.code) for p in error.outcome.problems], error.outcome.problem_count)
         raise click.ClickException(f"{path.name} refused, nothing imported: {error}") from error
     db.session.commit()
+    show_problems(log.problems, log.problem_count)
     click.echo(
-        f"{log.imported} answers imported into survey {survey.id}; {checked.bad_rows} rows with problems left out "
-        f"of {checked.total}."
+        f"{log.imported} answers imported into survey {survey.id}; {log.total_rows - log.imported} rows with "
+        f"problems left out of {log.total_rows}."
     )
+
+
+def show_problems(problems: list, count: int) -> None:
+    """The first 50 problems of an import, (row, column, code) each, on standard error."""
+    for row, column, code in problems[:50]:
+        click.echo(f"row {row}, {column}: {code}", err=True)
+    if count > 50:
+        click.echo(f"... and {count - 50} more problems", err=True)

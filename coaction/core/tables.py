@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+import itertools
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
+from typing import BinaryIO
 
 MAX_ROWS = 100_000
 
@@ -36,50 +38,83 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise TableError("the file is not UTF-8 text", "encoding") from error
-    first_line = text.split("\n", 1)[0]
+def _csv_rows(source: BinaryIO) -> Iterator[list[str]]:
+    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+
+    def lines() -> Iterator[str]:
+        try:
+            yield from text
+        except UnicodeDecodeError as error:
+            raise TableError("the file is not UTF-8 text", "encoding") from error
+
+    numbered = lines()
+    first_line = next(numbered, "")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    for row in csv.reader(itertools.chain([first_line], numbered), delimiter=delimiter):
+        yield [cell.strip() for cell in row]
 
 
-def _xlsx_rows(data: bytes) -> list[list[str]]:
+def _xlsx_rows(source: BinaryIO) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise TableError("the file is not a readable XLSX workbook", "xlsx") from error
     try:
-        sheet = workbook.worksheets[0]
-        return [[_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1)]
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [_text(cell) for cell in row]
     finally:
         workbook.close()
 
 
-def read_table(filename: str, data: bytes, aliases: Mapping[str, str], required: tuple[str, ...] = ()) -> Table:
-    """Rows keyed by canonical column names. `aliases` maps every accepted header (lower case) to its
-    canonical name; unknown columns are ignored; a missing required column is an error."""
+@dataclass(frozen=True)
+class Stream:
+    """A table read as it goes: the header is checked at once, the rows come one at a time (a generator: close it
+    when stopping early)."""
+
+    columns: tuple[str, ...]
+    rows: Generator[dict[str, str], None, None]
+    first_row_number: int = 2
+
+
+def stream_table(filename: str, source: BinaryIO, aliases: Mapping[str, str], required: tuple[str, ...] = ()) -> Stream:
+    """Rows keyed by canonical column names, read one at a time from `source`, so that any number of rows fits in
+    the same memory. `aliases` maps every accepted header (lower case) to its canonical name; unknown columns are
+    ignored; a missing required column is an error. A row the file cannot give (bad UTF-8 further down) raises
+    TableError while reading."""
     kind = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if kind == "xlsx":
-        raw = _xlsx_rows(data)
+        raw = _xlsx_rows(source)
     elif kind in ("csv", "txt"):
-        raw = _csv_rows(data)
+        raw = _csv_rows(source)
     else:
         raise TableError("only CSV and XLSX files can be read", "type")
-    raw = [row for row in raw if any(cell for cell in row)]
-    if not raw:
+    filled = (row for row in raw if any(cell for cell in row))
+    first = next(filled, None)
+    if first is None:
         raise TableError("the file is empty", "empty")
-    header = [aliases.get(cell.strip().lower()) for cell in raw[0]]
+    header = [aliases.get(cell.strip().lower()) for cell in first]
     missing = [name for name in required if name not in header]
     if missing:
+        raw.close()
         raise TableError(f"missing columns: {', '.join(missing)}", "columns")
-    if len(raw) - 1 > MAX_ROWS:
+
+    def rows() -> Generator[dict[str, str], None, None]:
+        try:
+            for row in filled:
+                yield {name: (row[index] if index < len(row) else "") for index, name in enumerate(header) if name}
+        finally:
+            raw.close()
+
+    return Stream(columns=tuple(name for name in header if name), rows=rows())
+
+
+def read_table(filename: str, data: bytes, aliases: Mapping[str, str], required: tuple[str, ...] = ()) -> Table:
+    """The whole table at once, at most MAX_ROWS rows (for the imports that show every row before writing)."""
+    stream = stream_table(filename, io.BytesIO(data), aliases, required)
+    rows = list(itertools.islice(stream.rows, MAX_ROWS + 1))
+    stream.rows.close()
+    if len(rows) > MAX_ROWS:
         raise TableError(f"more than {MAX_ROWS} rows", "size")
-    rows = [
-        {name: (row[index] if index < len(row) else "") for index, name in enumerate(header) if name} for row in raw[1:]
-    ]
-    return Table(columns=tuple(name for name in header if name), rows=rows)
+    return Table(columns=stream.columns, rows=rows, first_row_number=stream.first_row_number)

@@ -6,18 +6,18 @@ refused once it has been imported into the survey. Rows go in with bulk INSERTs,
 from __future__ import annotations
 
 import hashlib
-import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import BinaryIO
 
 import sqlalchemy as sa
 
 from coaction.audit.services import record
-from coaction.core.tables import read_table
+from coaction.core.tables import stream_table
 from coaction.core.text import parse_number
 from coaction.core.types import utcnow
-from coaction.extensions import db
+from coaction.extensions import cache, db
 from coaction.jobs import enqueue_after_commit, job
 from coaction.regions.models import Municipality
 from coaction.travel.models import SurveyImport, SurveyResponse, TravelSurvey
@@ -56,12 +56,6 @@ COLUMNS = (
 )
 
 
-class ImportRefused(ValueError):
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code
-
-
 @dataclass(frozen=True)
 class Problem:
     row: int
@@ -70,14 +64,28 @@ class Problem:
 
 
 @dataclass
-class Checked:
-    rows: list[dict] = field(default_factory=list)  # ready to insert: the good rows
-    problems: list[Problem] = field(default_factory=list)
-    bad_rows: int = 0
+class Outcome:
+    """What one pass over a file found: counts of every row, the first MAX_PROBLEMS_KEPT problems (memory stays
+    the same however many rows are bad)."""
 
-    @property
-    def total(self) -> int:
-        return len(self.rows) + self.bad_rows
+    total: int = 0
+    imported: int = 0
+    bad_rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+
+    def add_problems(self, row: int, problems: list[tuple[str, str]]) -> None:
+        self.bad_rows += 1
+        self.problem_count += len(problems)
+        room = MAX_PROBLEMS_KEPT - len(self.problems)
+        self.problems += [Problem(row, column, code) for column, code in problems[: max(room, 0)]]
+
+
+class ImportRefused(ValueError):
+    def __init__(self, message: str, code: str, outcome: Outcome | None = None):
+        super().__init__(message)
+        self.code = code
+        self.outcome = outcome or Outcome()
 
 
 def fingerprint(data: bytes) -> str:
@@ -143,61 +151,66 @@ def check_row(cells: dict[str, str], survey: TravelSurvey, municipalities: dict[
     return response_row(survey, answer, today), []
 
 
-def check_file(survey: TravelSurvey, filename: str, data: bytes, today: date, progress=lambda n: None) -> Checked:
-    """Every row checked; raises TableError when the file is not a readable table with the columns."""
-    table = read_table(filename, data, COLUMNS, required=MAIN_COLUMNS)
-    municipalities = {m.name.casefold(): m.id for m in db.session.scalars(sa.select(Municipality))}
-    checked = Checked()
-    for offset, cells in enumerate(table.rows):
-        row, problems = check_row(cells, survey, municipalities, today)
-        if row is None:
-            checked.bad_rows += 1
-            checked.problems += [Problem(table.first_row_number + offset, column, code) for column, code in problems]
-        else:
-            checked.rows.append(row)
-        if offset % BATCH == BATCH - 1:
-            progress(BATCH)
-    progress(len(table.rows) % BATCH)
-    return checked
-
-
-def import_checked(
+def import_file(
     survey: TravelSurvey,
-    checked: Checked,
+    filename: str,
+    source: BinaryIO,
     *,
     digest: str,
-    filename: str,
     valid_only: bool,
+    today: date,
     actor,
     ip: str | None,
     progress: Callable[[int], None] = lambda n: None,
     into: SurveyImport | None = None,
 ) -> SurveyImport:
-    """Writes the good rows (all rows, unless `valid_only` lets the bad ones be left out); the caller commits."""
+    """One pass over the file: each row checked with the form's rules and, while every row so far is good (or
+    `valid_only` lets bad ones be left out), inserted a batch at a time, so memory stays the same at any size.
+    After a bad row (without `valid_only`) nothing more is inserted but every row is still checked, so that all
+    the problems are told; then ImportRefused is raised and the caller rolls back: nothing is written. Raises
+    TableError when the file is not a readable table with the columns. `progress` hears of every checked batch."""
     if already_imported(survey, digest):
         raise ImportRefused("this file has been imported into the survey already", "duplicate")
-    if checked.problems and not valid_only:
-        raise ImportRefused("the file has rows with problems", "rows")
-    if not checked.rows:
-        raise ImportRefused("the file has no good rows", "empty")
-    imported = 0
-    rows: Iterator[dict] = iter(checked.rows)
-    while batch := list(itertools.islice(rows, BATCH)):
-        db.session.connection().execute(SurveyResponse.__table__.insert(), batch)  # Core executemany: no ORM work
-        imported += len(batch)
-        progress(len(batch))
+    table = stream_table(filename, source, COLUMNS, required=MAIN_COLUMNS)
+    municipalities = {m.name.casefold(): m.id for m in db.session.scalars(sa.select(Municipality))}
+    outcome, batch = Outcome(), []
+    insert = SurveyResponse.__table__.insert()
+
+    def write() -> None:
+        db.session.connection().execute(insert, batch)  # Core executemany: no ORM work per row
+        outcome.imported += len(batch)
+        batch.clear()
+
+    for offset, cells in enumerate(table.rows):
+        row, problems = check_row(cells, survey, municipalities, today)
+        outcome.total += 1
+        if row is None:
+            outcome.add_problems(table.first_row_number + offset, problems)
+        elif valid_only or not outcome.bad_rows:
+            batch.append(row)
+            if len(batch) == BATCH:
+                write()
+        if outcome.total % BATCH == 0:
+            progress(BATCH)
+    progress(outcome.total % BATCH)
+    if outcome.bad_rows and not valid_only:
+        raise ImportRefused("the file has rows with problems", "rows", outcome)
+    if batch:
+        write()
+    if not outcome.imported:
+        raise ImportRefused("the file has no good rows", "empty", outcome)
     log = into or SurveyImport(survey_id=survey.id, created_by_id=getattr(actor, "id", None))
     log.fingerprint, log.filename, log.valid_only = digest, filename[:200], valid_only
-    log.status, log.total_rows, log.checked_rows, log.imported = "done", checked.total, checked.total, imported
-    log.problems = [[p.row, p.column, p.code] for p in checked.problems[:MAX_PROBLEMS_KEPT]]
-    log.problem_count, log.finished_at, log.data = len(checked.problems), utcnow(), None
+    log.status, log.total_rows, log.checked_rows, log.imported = "done", outcome.total, outcome.total, outcome.imported
+    log.problems = [[p.row, p.column, p.code] for p in outcome.problems]
+    log.problem_count, log.finished_at, log.data = outcome.problem_count, utcnow(), None
     db.session.add(log)
     db.session.flush()
     record(
         actor,
         "survey.imported",
         survey,
-        {"file": filename[:200], "rows": imported, "left_out": checked.bad_rows, "import": log.id},
+        {"file": filename[:200], "rows": outcome.imported, "left_out": outcome.bad_rows, "import": log.id},
         ip,
     )
     return log
@@ -256,9 +269,20 @@ def queue_import(survey: TravelSurvey, filename: str, data: bytes, *, valid_only
     return log
 
 
+def progress_key(import_id: int) -> str:
+    return f"survey-import-progress:{import_id}"
+
+
+def checked_so_far(log: SurveyImport) -> int:
+    """Rows checked by the running job: told through the cache, since its rows are not committed until the end."""
+    return (cache.get(progress_key(log.id)) or 0) if log.status == "running" else log.checked_rows
+
+
 @job("travel.import_survey")
 def run_import(import_id: int, ip: str | None = None) -> None:
-    """Checks the kept file (storing how far it has come), then imports it or records why it was refused."""
+    """Checks and imports the kept file in one transaction, or records why it was refused."""
+    import io
+
     from coaction.auth.models import User
     from coaction.commitments.listing import local_today
     from coaction.core.tables import TableError
@@ -269,21 +293,24 @@ def run_import(import_id: int, ip: str | None = None) -> None:
     actor = db.session.get(User, log.created_by_id) if log.created_by_id else "system"
     data, log.status = log.data, "running"
     db.session.commit()
+    checked = 0
 
     def checked_some(count: int) -> None:
-        log.checked_rows += count
-        db.session.commit()
+        nonlocal checked
+        checked += count
+        cache.set(progress_key(import_id), checked, timeout=3600)
 
     try:
-        checked = check_file(log.survey, log.filename, data, local_today(), progress=checked_some)
-        import_checked(
+        import_file(
             log.survey,
-            checked,
+            log.filename,
+            io.BytesIO(data),
             digest=log.fingerprint,
-            filename=log.filename,
             valid_only=log.valid_only,
+            today=local_today(),
             actor=actor,
             ip=ip,
+            progress=checked_some,
             into=log,
         )
     except (TableError, ImportRefused) as error:
@@ -291,8 +318,10 @@ def run_import(import_id: int, ip: str | None = None) -> None:
         log = db.session.get(SurveyImport, import_id)
         log.status, log.data, log.finished_at = "refused", None, utcnow()
         refused = getattr(error, "code", "table")
-        problems = checked.problems if refused == "rows" else []
-        log.problems = [[p.row, p.column, p.code] for p in problems[:MAX_PROBLEMS_KEPT]] or [[0, "file", refused]]
-        log.problem_count = len(problems) or 1
-        if refused == "rows":
-            log.total_rows = log.checked_rows = checked.total
+        outcome = getattr(error, "outcome", Outcome())
+        log.problems = [[p.row, p.column, p.code] for p in outcome.problems] or [[0, "file", refused]]
+        log.problem_count = outcome.problem_count or 1
+        log.total_rows = log.checked_rows = outcome.total
+        record(actor, "survey.import_refused", log.survey, {"file": log.filename, "reason": refused}, ip)
+    db.session.commit()
+    cache.delete(progress_key(import_id))

@@ -33,7 +33,7 @@ from coaction.travel.forms import (
     SurveyForm,
     TargetForm,
 )
-from coaction.travel.imports import ImportRefused, queue_import, template_xlsx
+from coaction.travel.imports import ImportRefused, checked_so_far, queue_import, template_xlsx
 from coaction.travel.labels import (
     BARRIER_LABELS,
     CHANGE_LABELS,
@@ -429,7 +429,9 @@ def readable_import(survey_id: int, import_id: int) -> SurveyImport:
 
 def import_progress_text(log: SurveyImport) -> str:
     if log.status in ("queued", "running"):
-        return _("Checked %(checked)s of about %(total)s rows.", checked=log.checked_rows, total=log.total_rows or "?")
+        return _(
+            "Checked %(checked)s of about %(total)s rows.", checked=checked_so_far(log), total=log.total_rows or "?"
+        )
     if log.status == "done":
         return _("%(count)s answers imported.", count=log.imported)
     return _("Nothing was imported.")
@@ -455,7 +457,7 @@ def import_progress(survey_id: int, import_id: int):
     """What the status page's script polls; the page itself never refreshes on its own."""
     log = readable_import(survey_id, import_id)
     return jsonify(
-        done=log.checked_rows,
+        done=checked_so_far(log),
         total=log.total_rows,
         finished=log.status in ("done", "refused", "failed"),
         text=import_progress_text(log),

@@ -1,32 +1,51 @@
-"""Travel surveys at the scale of CoAction Lund (25,000 employees): importing a 25,000-row file with full validation
-(beside a bare bulk INSERT of the same rows, and the peak memory), and the results of a survey with 25,000 answers.
-The site is built with `flask coaction synth`; the survey with `flask coaction create-survey`."""
+"""Travel surveys at the scale of CoAction Lund (25,000 employees) and of ten such networks:
+
+- importing a 25,000-row file with full validation, beside a bare bulk INSERT of the same rows;
+- the peak memory (RSS) of `flask coaction import-survey` for 25,000, 100,000 and 250,000 rows: the import streams,
+  so it should not grow with the file;
+- the results of a survey with 25,000 answers;
+- the network office's aggregate (every wave pooled, the commute flows) over 250,000 answers of 5,000 organisations.
+
+The sites are built with `flask coaction synth`; the surveys with `flask coaction create-survey`."""
 
 from __future__ import annotations
 
+import io
 import random
 import statistics
 import sys
+import tempfile
 import time
-import tracemalloc
 from datetime import date
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from coaction import create_app
 from coaction.extensions import db
-from coaction.travel.imports import MAIN_COLUMNS, check_file, fingerprint, import_checked
+from coaction.travel.imports import MAIN_COLUMNS, fingerprint, import_file
 from coaction.travel.models import SurveyResponse, TravelSurvey
+from coaction.travel.overview import flows_in, waves
 from coaction.travel.services import results_of
 from tests.benchmarks.bench_invitations import site_process_environment
 from tests.benchmarks.harness import print_table, run_command, synth_site
 
 ROWS = 25_000
+STREAMED_ROWS = (25_000, 100_000, 250_000)
+NETWORK_ORGS, NETWORK_ANSWERS = 5_000, 250_000
 REPEATS = 5
 SEED = 3
 SYNTH_ORGS = 50
 TODAY = date(2026, 6, 1)
 PLACES = ("Botkyrka", "Haninge", "Huddinge", "Nykvarn", "Nynäshamn", "Salem", "Södertälje", "Tyresö", "other")
+# The command's peak resident memory, measured by the process itself as it ends.
+PEAK_RSS = (
+    "import resource, sys\n"
+    "from flask.cli import main\n"
+    "sys.argv = ['flask', '--app', 'wsgi', 'coaction', 'import-survey', *sys.argv[1:]]\n"
+    "try:\n    main()\n"
+    "finally:\n    print('peak-rss-kib', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+)
 
 
 def answers_file(rows: int, seed: int) -> bytes:
@@ -42,7 +61,28 @@ def answers_file(rows: int, seed: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def run() -> None:
+def ms(seconds: list[float]) -> tuple[str, str]:
+    return f"{min(seconds) * 1000:.0f}", f"{statistics.median(seconds) * 1000:.0f}"
+
+
+def peak_rss_of_import(site, survey_id: int, path: Path) -> tuple[float, float]:
+    """(seconds, peak RSS in MiB) of the command importing `path`."""
+    import subprocess
+
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS, str(path), "--survey", str(survey_id)],
+        env=site.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds = time.perf_counter() - started
+    kib = int(done.stderr.rsplit("peak-rss-kib", 1)[1].split()[0])
+    return seconds, kib / 1024
+
+
+def imports_and_results() -> None:
     print(f"bench_travel: preparing a site and a {ROWS:,}-row answers file", file=sys.stderr)
     data = answers_file(ROWS, SEED)
     with synth_site(SYNTH_ORGS, SEED) as (site, _synth_seconds):
@@ -50,71 +90,109 @@ def run() -> None:
         make = [sys.executable, "-m", "flask", "--app", "wsgi", "coaction", "create-survey", "scania-cv-ab"]
         survey_ids = [
             int(run_command([*make, "--title", f"Bench {n}", "--employees", str(ROWS)], site.env).strip())
-            for n in range(REPEATS + 2)
+            for n in range(REPEATS + 1 + len(STREAMED_ROWS))
         ]
         with site_process_environment(site):
             app = create_app({"RATELIMIT_ENABLED": False})
             with app.app_context():
-                rows = []
-                checks, inserts, bare = [], [], []
+                imports, bare = [], []
                 for index, survey_id in enumerate(survey_ids[:REPEATS]):
                     survey = db.session.get(TravelSurvey, survey_id)
                     print(f"bench_travel: importing into survey {survey_id}", file=sys.stderr)
                     started = time.perf_counter()
-                    checked = check_file(survey, "answers.csv", data, TODAY)
-                    checked_at = time.perf_counter()
-                    import_checked(
+                    import_file(
                         survey,
-                        checked,
+                        "answers.csv",
+                        io.BytesIO(data),
                         digest=fingerprint(data) + str(index),
-                        filename="answers.csv",
                         valid_only=False,
+                        today=TODAY,
                         actor="bench",
                         ip=None,
                     )
                     db.session.commit()
-                    checks.append(checked_at - started)
-                    inserts.append(time.perf_counter() - checked_at)
-                    rows = [row | {"survey_id": survey_ids[REPEATS]} for row in checked.rows]
+                    imports.append(time.perf_counter() - started)
+                columns = [c for c in SurveyResponse.__table__.columns if c.name not in ("id", "survey_id")]
+                rows = [
+                    dict(row._mapping) | {"survey_id": survey_ids[REPEATS]}
+                    for row in db.session.execute(sa.select(*columns).where(SurveyResponse.survey_id == survey_ids[0]))
+                ]
+                for _ in range(REPEATS):
                     started = time.perf_counter()
                     db.session.connection().execute(SurveyResponse.__table__.insert(), rows)
-                    db.session.rollback()
                     bare.append(time.perf_counter() - started)
-                survey = db.session.get(TravelSurvey, survey_ids[REPEATS + 1])
-                tracemalloc.start()
-                checked = check_file(survey, "answers.csv", data, TODAY)
-                _current, peak = tracemalloc.get_traced_memory()
-                tracemalloc.stop()
-                db.session.rollback()
-                results = []
+                    db.session.rollback()
                 target = db.session.get(TravelSurvey, survey_ids[0])
                 results_of(target)
+                results = []
                 for _ in range(REPEATS):
                     started = time.perf_counter()
                     figures = results_of(target)
                     results.append(time.perf_counter() - started)
-                answered = db.session.scalar(
-                    sa.select(sa.func.count()).select_from(SurveyResponse).where(SurveyResponse.survey_id == target.id)
-                )
                 db.session.remove()
-
-    def cells(seconds: list[float]) -> tuple[str, str]:
-        return f"{min(seconds) * 1000:.0f}", f"{statistics.median(seconds) * 1000:.0f}"
+        streamed = []
+        with tempfile.TemporaryDirectory(prefix="coaction-bench-files-") as tmp:
+            for survey_id, size in zip(survey_ids[REPEATS + 1 :], STREAMED_ROWS, strict=True):
+                path = Path(tmp) / f"answers-{size}.csv"
+                path.write_bytes(answers_file(size, SEED + size))
+                print(f"bench_travel: import-survey of {size:,} rows", file=sys.stderr)
+                seconds, peak = peak_rss_of_import(site, survey_id, path)
+                streamed.append((f"{size:,}", f"{path.stat().st_size / 1e6:.1f}", f"{seconds:.1f}", f"{peak:.0f}"))
+                path.unlink()
 
     print()
     print(f"Travel: a {ROWS:,}-row CSV ({len(data) / 1e6:.1f} MB), every row valid; SQLite; {REPEATS} runs each.")
     print_table(
         ("in process", "min ms", "median ms"),
         [
-            ("check every row (read, parse, validate)", *cells(checks)),
-            ("insert the checked rows (Core executemany)", *cells(inserts)),
-            ("import in all (check + insert)", *cells([c + i for c, i in zip(checks, inserts, strict=True)])),
-            ("bare bulk INSERT of the same rows", *cells(bare)),
-            (f"results of a survey with {answered:,} answers", *cells(results)),
+            ("import: read, check every row, insert (one pass)", *ms(imports)),
+            ("bare bulk INSERT of the same rows", *ms(bare)),
+            (f"results of a survey with {figures.responses:,} answers", *ms(results)),
         ],
     )
-    print(f"Peak Python memory while checking the file: {peak / 2**20:.1f} MiB (tracemalloc).")
-    print(f"The results: {figures.responses:,} answers, car share of trips {figures.modal_split_trips['car']:.3f}.")
+    print()
+    print("`flask coaction import-survey FILE` as a new process (the whole command: start-up, hashing, import):")
+    print_table(("rows", "MB", "seconds", "peak RSS MiB"), streamed)
+
+
+def network_aggregate() -> None:
+    print(f"bench_travel: synth {NETWORK_ORGS:,} organisations, {NETWORK_ANSWERS:,} answers", file=sys.stderr)
+    synthesised = synth_site(NETWORK_ORGS, SEED, "--responses", str(NETWORK_ANSWERS))
+    with synthesised as (site, synth_seconds), site_process_environment(site):
+        app = create_app({"RATELIMIT_ENABLED": False})
+        with app.app_context():
+            pooled, flows = [], []
+            found = waves()
+            year = found[-1].year
+            for _ in range(REPEATS):
+                started = time.perf_counter()
+                found = waves()
+                pooled.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                routes = flows_in(year)
+                flows.append(time.perf_counter() - started)
+            figures = found[-1].figures
+            db.session.remove()
+    print()
+    print(
+        f"The network aggregate: synth {NETWORK_ORGS:,} organisations with {NETWORK_ANSWERS:,} answers in "
+        f"{synth_seconds:.0f} s; SQLite; {REPEATS} runs each."
+    )
+    print_table(
+        ("in process", "min ms", "median ms"),
+        [
+            (f"every wave pooled ({figures.surveys:,} surveys, {figures.responses:,} answers)", *ms(pooled)),
+            (
+                f"commute flows of {year} ({len(routes):,} flows, {sum(f.corridor for f in routes)} corridors)",
+                *ms(flows),
+            ),
+        ],
+    )
+
+
+def run() -> None:
+    imports_and_results()
+    network_aggregate()
 
 
 if __name__ == "__main__":

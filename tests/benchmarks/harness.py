@@ -82,13 +82,36 @@ def flask(site_env: dict[str, str], *args: str) -> None:
     run_command([sys.executable, "-m", "flask", "--app", "wsgi", *args], site_env)
 
 
+BENCH_PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
 @contextmanager
-def prepared_site(*, synth_orgs: int | None = None, seed: int = 1) -> Iterator[Site]:
+def postgresql_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database beside BENCH_PG_URL's, dropped on the way out."""
+    import secrets
+
+    import psycopg
+
+    name = f"coaction_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(BENCH_PG_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield BENCH_PG_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(BENCH_PG_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def prepared_site(*, synth_orgs: int | None = None, seed: int = 1, database_url: str | None = None) -> Iterator[Site]:
     """A fresh database migrated to head, holding the demo data, or `synth_orgs` synthetic organisations for scale.
-    Everything lives in one temp dir, removed on the way out."""
+    Everything lives in one temp dir, removed on the way out; the database is a SQLite file there unless
+    `database_url` names another (an empty one)."""
     with tempfile.TemporaryDirectory(prefix="coaction-bench-") as tmp:
         root = Path(tmp)
         env = site_environment(root)
+        if database_url:
+            env["COACTION_DATABASE_URL"] = database_url
         flask(env, "db", "upgrade")
         if synth_orgs is None:
             flask(env, "coaction", "demo")

@@ -3,7 +3,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from coaction.core.tables import TableError, read_table
+from coaction.core.tables import TableError, read_table, stream_table
 
 ALIASES = {"name": "name", "namn": "name", "email": "email", "e-post": "email", "employees": "employees"}
 
@@ -46,3 +46,14 @@ def test_unreadable_files_say_why(filename, data, code):
     with pytest.raises(TableError) as caught:
         read_table(filename, data, ALIASES, required=("name",))
     assert caught.value.code == code
+
+
+def test_a_streamed_table_reads_row_by_row_and_finds_bad_text_further_down():
+    good = "namn;ort\n" + "".join(f"Rad {n};Salem\n" for n in range(20_000))
+    stream = stream_table("big.csv", io.BytesIO(good.encode() + b"Fel \xff;Salem\n"), {"namn": "name", "ort": "town"})
+    assert stream.columns == ("name", "town")
+    assert next(stream.rows) == {"name": "Rad 0", "town": "Salem"}
+    with pytest.raises(TableError) as error:
+        for _ in stream.rows:
+            pass
+    assert error.value.code == "encoding"

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from coaction.auth.models import Role
+from coaction.commitments.listing import local_today
 from coaction.commitments.models import Category, ProgressReport, Unit
 from coaction.extensions import db
 from coaction.travel.feeds import link_commitment, report_closed_surveys
@@ -15,8 +16,6 @@ from coaction.travel.services import ResponseInput, SurveyError, create_survey, 
 from tests.conftest import sign_in
 from tests.factories import make_commitment, make_municipality, make_organisation, make_user
 
-TODAY = date.today()
-
 
 def answers(survey, count, *, car_days=3, bike_days=2, home=None):
     """`count` answers straight into the table (a closed survey takes none through the form)."""
@@ -24,7 +23,8 @@ def answers(survey, count, *, car_days=3, bike_days=2, home=None):
     db.session.execute(sa.insert(SurveyResponse), [response_row(survey, answer, survey.opens_on)] * count)
 
 
-def closed_survey(organisation, *, closes_on=TODAY - timedelta(days=1), employees=40):
+def closed_survey(organisation, *, closes_on=None, employees=40):
+    closes_on = closes_on or local_today() - timedelta(days=1)  # the network's day (Europe/Stockholm)
     return create_survey(
         organisation,
         title="Resvanor våren",
@@ -76,7 +76,7 @@ def test_a_closed_survey_reports_its_figure_once(setting, runner):
 
     answers(small, 1)  # an import brings the fifth answer after closing
     db.session.commit()
-    assert report_closed_surveys(TODAY).reported == 1
+    assert report_closed_surveys(local_today()).reported == 1
     db.session.commit()
     values = db.session.scalars(sa.select(ProgressReport.value).where(ProgressReport.commitment_id == car_share.id))
     assert sorted(values) == [40.0, 60.0]
@@ -84,7 +84,7 @@ def test_a_closed_survey_reports_its_figure_once(setting, runner):
 
 def test_an_open_survey_and_a_withdrawn_commitment_report_nothing(setting):
     organisation, admin, car_share, _ = setting
-    open_survey = closed_survey(organisation, closes_on=TODAY)  # closes today: still open
+    open_survey = closed_survey(organisation, closes_on=local_today())  # closes today: still open
     answers(open_survey, 10)
     link_commitment(open_survey, car_share.id, "car_share", actor=admin, ip=None)
     withdrawn = make_commitment(organisation, unit=Unit.PERCENT, category=Category.TRAVEL_POLICY)
@@ -93,13 +93,13 @@ def test_an_open_survey_and_a_withdrawn_commitment_report_nothing(setting):
     link_commitment(survey, withdrawn.id, "car_share", actor=admin, ip=None)
     withdrawn.withdrawn_at = withdrawn.created_at
     db.session.commit()
-    assert report_closed_surveys(TODAY).reported == 0
+    assert report_closed_surveys(local_today()).reported == 0
 
 
 def test_the_link_is_checked_on_the_server(setting, client, app):
     organisation, admin, car_share, charging = setting
     other = make_commitment(make_organisation(), unit=Unit.PERCENT, category=Category.TRAVEL_POLICY)
-    survey = closed_survey(organisation, closes_on=TODAY + timedelta(days=10))
+    survey = closed_survey(organisation, closes_on=local_today() + timedelta(days=10))
     db.session.commit()
     with pytest.raises(SurveyError) as error:
         link_commitment(survey, charging.id, "car_share", actor=admin, ip=None)
@@ -137,12 +137,12 @@ def test_the_network_office_sees_waves_and_shared_corridors(app, client):
     ensure_default_factors()
     home, work = make_municipality(name="Hemby"), make_municipality(name="Jobbstad")
     members = [make_organisation(name=f"Medlem {n}", municipality=work) for n in range(3)]
-    for year, car_days in ((TODAY.year - 1, 4), (TODAY.year, 2)):
+    for year, car_days in ((local_today().year - 1, 4), (local_today().year, 2)):
         for member in members:
             survey = closed_survey(member, closes_on=date(year, 3, 31))
             answers(survey, 2, car_days=car_days, bike_days=5 - car_days, home=home.id)
     lonely = make_organisation(name="Ensam AB", municipality=work)
-    answers(closed_survey(lonely, closes_on=date(TODAY.year, 3, 31)), 9, home=None)
+    answers(closed_survey(lonely, closes_on=date(local_today().year, 3, 31)), 9, home=None)
     coordinator = make_user(role=Role.COORDINATOR)
     db.session.commit()
 

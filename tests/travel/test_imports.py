@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from coaction.auth.models import Role
 from coaction.extensions import db
 from coaction.jobs import wait_for_background_jobs
-from coaction.travel.imports import TEMPLATE_HEADER, ImportRefused, check_file, fingerprint, import_checked
+from coaction.travel.imports import MAX_PROBLEMS_KEPT, TEMPLATE_HEADER, ImportRefused, fingerprint, import_file
 from coaction.travel.models import SurveyImport, SurveyResponse
 from coaction.travel.services import create_survey, ensure_default_factors
 from tests.conftest import sign_in
@@ -41,6 +41,20 @@ def survey(app):
     return made
 
 
+def load(survey, data: bytes, *, filename="svar.csv", valid_only=False):
+    """An import of `data` (the caller commits or rolls back, as the command and the job do)."""
+    return import_file(
+        survey,
+        filename,
+        io.BytesIO(data),
+        digest=fingerprint(data),
+        valid_only=valid_only,
+        today=TODAY,
+        actor="test",
+        ip=None,
+    )
+
+
 def count_answers() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(SurveyResponse))
 
@@ -54,8 +68,11 @@ def test_every_bad_value_is_named_by_row_and_column(survey):
         "Salem,5,1.5,0,0,0,0,3,0,0,0,0,0,0,0",  # row 6: half a day
         "Salem,5,0,0,0,0,0,5,0,0,0,-10,0,0,0",  # row 7: negative km
     ]
-    checked = check_file(survey, "svar.csv", "\n".join([HEADER, *rows]).encode(), TODAY)
-    found = {(problem.row, problem.column, problem.code) for problem in checked.problems}
+    data = "\n".join([HEADER, *rows]).encode()
+    with pytest.raises(ImportRefused) as refused:
+        load(survey, data)
+    db.session.rollback()
+    found = {(problem.row, problem.column, problem.code) for problem in refused.value.outcome.problems}
     assert found == {
         (3, "home_municipality", "municipality"),
         (4, "distance_km", "distance"),
@@ -63,12 +80,19 @@ def test_every_bad_value_is_named_by_row_and_column(survey):
         (6, "days_walk", "days"),
         (7, "business_km_car", "km"),
     }
-    assert len(checked.rows) == 1 and checked.total == 6
-    with pytest.raises(ImportRefused):
-        import_checked(survey, checked, digest="x", filename="svar.csv", valid_only=False, actor="test", ip=None)
-    log = import_checked(survey, checked, digest="x", filename="svar.csv", valid_only=True, actor="test", ip=None)
+    assert refused.value.outcome.total == 6 and count_answers() == 0  # the good first row went back out
+    log = load(survey, data, valid_only=True)
     db.session.commit()
-    assert log.imported == 1 and count_answers() == 1
+    assert log.imported == 1 and log.problem_count == 5 and count_answers() == 1
+
+
+def test_many_bad_rows_keep_only_the_first_problems(survey):
+    bad = "Atlantis,1,0,0,0,0,0,1,0,0,0,0,0,0,0"
+    with pytest.raises(ImportRefused) as refused:
+        load(survey, "\n".join([HEADER, GOOD, *[bad] * (MAX_PROBLEMS_KEPT + 10)]).encode())
+    outcome = refused.value.outcome
+    assert outcome.problem_count == outcome.bad_rows == MAX_PROBLEMS_KEPT + 10
+    assert len(outcome.problems) == MAX_PROBLEMS_KEPT and outcome.problems[0].row == 3
 
 
 def test_swedish_headings_semicolons_bom_and_codes(survey):
@@ -78,23 +102,20 @@ def test_swedish_headings_semicolons_bom_and_codes(survey):
         "hinder;vilja"
     )
     data = ("\ufeff" + header + '\nsalem;3,5;5;;;;;;;;;;;;;weather;"ebike_trial;showers"\n').encode()
-    checked = check_file(survey, "svar.csv", data, TODAY)
-    assert checked.problems == []
-    row = checked.rows[0]
-    assert row["distance_km"] == 3.5 and row["days_walk"] == 5 and row["willing"] == "ebike_trial;showers"
-    bad = check_file(survey, "svar.csv", (header + "\nSalem;3;5;;;;;;;;;;;;;weather;free_lunch\n").encode(), TODAY)
-    assert [(p.column, p.code) for p in bad.problems] == [("willing", "choice")]
+    load(survey, data)
+    row = db.session.scalar(sa.select(SurveyResponse))
+    assert row.distance_km == 3.5 and row.days_walk == 5 and row.willing == "ebike_trial;showers"
+    with pytest.raises(ImportRefused) as bad:
+        load(survey, (header + "\nSalem;3;5;;;;;;;;;;;;;weather;free_lunch\n").encode())
+    assert [(p.column, p.code) for p in bad.value.outcome.problems] == [("willing", "choice")]
 
 
 def test_the_same_file_twice_is_refused(survey):
     data = f"{HEADER}\n{GOOD}\n".encode()
-    checked = check_file(survey, "svar.csv", data, TODAY)
-    import_checked(survey, checked, digest=fingerprint(data), filename="a.csv", valid_only=False, actor="t", ip=None)
+    load(survey, data, filename="a.csv")
     db.session.commit()
     with pytest.raises(ImportRefused) as refused:
-        import_checked(
-            survey, checked, digest=fingerprint(data), filename="b.csv", valid_only=False, actor="t", ip=None
-        )
+        load(survey, data, filename="b.csv")
     assert refused.value.code == "duplicate" and count_answers() == 1
 
 
@@ -102,8 +123,8 @@ def test_the_xlsx_template_reads_back_as_its_example_rows(client, survey):
     sign_in(client, survey.admin)
     template = client.get("/organisation/surveys/import-template.xlsx")
     assert template.status_code == 200
-    checked = check_file(survey, "mall.xlsx", template.data, TODAY)
-    assert checked.problems == [] and len(checked.rows) == 2
+    log = load(survey, template.data, filename="mall.xlsx")
+    assert log.problem_count == 0 and log.imported == 2
 
 
 def test_a_web_upload_runs_as_a_job_with_a_progress_page(client, survey):

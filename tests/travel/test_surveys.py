@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from coaction.auth.models import Role
+from coaction.commitments.listing import local_today
 from coaction.extensions import db
 from coaction.travel.models import EmissionFactor, SurveyResponse, TravelSurvey
 from coaction.travel.services import ensure_default_factors
@@ -29,7 +30,7 @@ def admin(client, app):
 
 
 def make_survey(client, **changes) -> TravelSurvey:
-    today = date.today()
+    today = local_today()
     data = {
         "title": "Resvanor 2026",
         "opens_on": (today - timedelta(days=1)).isoformat(),
@@ -75,7 +76,7 @@ def test_answers_are_anonymous_and_results_show_from_the_fifth(client, app, admi
     row = db.session.scalar(sa.select(SurveyResponse).limit(1))
     stored = {column.name for column in SurveyResponse.__table__.columns}
     assert not stored & {"ip", "email", "name", "created_at", "comment"}
-    assert row.submitted_on == date.today() and row.days_car == 3
+    assert row.submitted_on == local_today() and row.days_car == 3
 
 
 def test_a_bad_answer_is_refused_with_a_message(client, app, admin):
@@ -91,7 +92,7 @@ def test_a_bad_answer_is_refused_with_a_message(client, app, admin):
 
 
 def test_closed_and_unknown_surveys(client, app, admin):
-    past = date.today() - timedelta(days=10)
+    past = local_today() - timedelta(days=10)
     survey = make_survey(client, opens_on=(past - timedelta(days=5)).isoformat(), closes_on=past.isoformat())
     anonymous = app.test_client()
     closed = anonymous.get(f"/survey/{survey.token}?lang=en")
