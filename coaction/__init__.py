@@ -56,7 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-FEATURES = ("public", "auth", "admin", "mail", "members", "invitations", "goals", "commitments", "travel")
+FEATURES = ("public", "auth", "admin", "mail", "members", "invitations", "goals", "commitments", "travel", "activities")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -45,11 +45,29 @@ def demo_command() -> None:
     show_default=True,
     help="Travel-survey answers in all: a survey for each member, the answers spread over them.",
 )
-def synth_command(orgs: int, seed: int, users_per_org: int, commitments: int, reports: int, responses: int) -> None:
+@click.option("--activities", type=click.IntRange(min=0), default=0, show_default=True, help="Joint activities.")
+@click.option(
+    "--participations",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Organisations taking part in activities, in all (the leads included), about.",
+)
+def synth_command(
+    orgs: int,
+    seed: int,
+    users_per_org: int,
+    commitments: int,
+    reports: int,
+    responses: int,
+    activities: int,
+    participations: int,
+) -> None:
     """Synthetic data at any scale for benchmarks, inserted in bulk."""
     from coaction.seed.demo import load_reference_data
     from coaction.seed.synth import (
         SynthError,
+        synth_activities,
         synth_commitments,
         synth_invitations,
         synth_organisations,
@@ -69,13 +87,16 @@ def synth_command(orgs: int, seed: int, users_per_org: int, commitments: int, re
             made = synth_commitments(seed, commitments, reports, progress=bar.update)
         with click.progressbar(length=responses, label="Survey answers") as bar:
             surveyed = synth_surveys(seed, responses, progress=bar.update)
+        with click.progressbar(length=activities, label="Activities") as bar:
+            joint = synth_activities(seed, activities, participations, progress=bar.update)
     except SynthError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(
         f"{orgs} organisations, {users} users, {invitations} invitations, {made[0]} commitments, {made[1]} progress "
-        f"reports, {surveyed[0]} surveys and {surveyed[1]} survey answers made with seed {seed}."
+        f"reports, {surveyed[0]} surveys, {surveyed[1]} survey answers, {joint[0]} activities and {joint[1]} "
+        f"participations made with seed {seed}."
     )
 
 

@@ -1,5 +1,6 @@
 """Imports every model so that Alembic and the tests see the whole schema."""
 
+from coaction.activities.models import Activity, Participant
 from coaction.audit.models import AuditEvent
 from coaction.auth.models import User, UserToken
 from coaction.commitments.models import (
@@ -21,6 +22,7 @@ from coaction.travel.models import (
     EmissionFactor,
     PlanMeasure,
     PlanTarget,
+    SurveyFeed,
     SurveyImport,
     SurveyResponse,
     TravelPlan,
@@ -28,6 +30,8 @@ from coaction.travel.models import (
 )
 
 __all__ = [
+    "Activity",
+    "Participant",
     "AuditEvent",
     "Commitment",
     "CommitmentLocation",
@@ -51,6 +55,7 @@ __all__ = [
     "PlanTarget",
     "OutgoingMail",
     "Setting",
+    "SurveyFeed",
     "SurveyImport",
     "SurveyResponse",
     "TravelPlan",

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from coaction.core.settings import get_setting, is_demo
+from coaction.core.status import WORK_STATUS_COLOURS, WORK_STATUS_ICONS, WORK_STATUS_LABELS
 
 # The public pages of DESIGN §5, in menu order. An entry without an endpoint is shown as "coming soon".
 NAVIGATION = (
@@ -14,7 +15,7 @@ NAVIGATION = (
     (None, _l("Infrastructure priorities")),
     ("members.directory", _l("Members")),
     ("commitments.index", _l("Commitments")),
-    (None, _l("Activities")),
+    ("activities.index", _l("Activities")),
     (None, _l("Network")),
     ("goals.index", _l("Goals")),
     (None, _l("Open data")),
@@ -29,4 +30,7 @@ def init_templating(app: Flask) -> None:
             "network_name": get_setting("network_name"),
             "demo_instance": is_demo(),
             "navigation": NAVIGATION,
+            "work_status_labels": WORK_STATUS_LABELS,
+            "work_status_colours": WORK_STATUS_COLOURS,
+            "work_status_icons": WORK_STATUS_ICONS,
         }

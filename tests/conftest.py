@@ -266,6 +266,7 @@ def people(app):
     cast["invitation_batch"] = make_invitation_batch(created_by_id=cast["coordinator"].id)  # a checked file
     store_logo(org_a, tiny_png(), upload_path=UPLOADS, actor=cast["org_admin_a"], ip=None)
     cast |= commitment_cast(org_a, cast["org_admin_a"])
+    cast |= activity_cast(org_a, org_b, cast["org_admin_a"])
     db.session.commit()
     return {"org_a": org_a, "org_b": org_b, **cast}
 
@@ -333,6 +334,36 @@ def commitment_cast(org_a, org_admin_a) -> dict:
         "indicator": indicator,
         "commitment_template": template,
     }
+
+
+def activity_cast(org_a, org_b, org_admin_a) -> dict:
+    """A public workshop led by A, and a members-only project led by A to which B is invited."""
+    from datetime import date
+
+    from coaction.activities.models import ActivityKind, ActivityVisibility, Answer, Participant, Role
+    from coaction.activities.services import ActivityDetails, create_activity
+
+    activity = create_activity(
+        ActivityDetails(title="A:s workshop", kind=ActivityKind.WORKSHOP, starts_on=date(2026, 3, 1)),
+        lead=org_a,
+        actor=org_admin_a,
+        ip=None,
+    )
+    members_activity = create_activity(
+        ActivityDetails(
+            title="A:s medlemsprojekt",
+            kind=ActivityKind.PROJECT,
+            starts_on=date(2026, 1, 1),
+            visibility=ActivityVisibility.MEMBERS,
+        ),
+        lead=org_a,
+        actor=org_admin_a,
+        ip=None,
+    )
+    invited_b = Participant(organisation=org_b, role=Role.PARTNER, answer=Answer.INVITED)
+    members_activity.participants.append(invited_b)
+    db.session.flush()
+    return {"activity": activity, "members_activity": members_activity, "invited_b": invited_b}
 
 
 def sign_in(client, user, lang: str | None = None) -> None:

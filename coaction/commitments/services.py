@@ -28,6 +28,7 @@ from coaction.core.types import utcnow
 from coaction.extensions import db
 from coaction.goals.models import PlanGoal
 from coaction.members.models import Organisation
+from coaction.members.organisation import admins_of
 from coaction.regions.models import Municipality
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -367,7 +368,6 @@ class Reminded:
 def remind_due(today: date) -> Reminded:
     """Mails the admins of every member organisation with reports due or overdue in the current window, once per
     window and organisation: running it twice in a window sends nothing new."""
-    from coaction.auth.models import Role
     from coaction.commitments.listing import reporting_period, state_of, state_query, tolerance
     from coaction.commitments.models import ReportReminder
     from coaction.commitments.progress import Status
@@ -403,11 +403,7 @@ def remind_due(today: date) -> Reminded:
     mails = organisations = 0
     for organisation_id, items in sorted(due.items()):
         organisation = db.session.get(Organisation, organisation_id)
-        admins = db.session.scalars(
-            sa.select(User).where(
-                User.organisation_id == organisation_id, User.role == Role.ORG_ADMIN, User.active.is_(True)
-            )
-        ).all()
+        admins = admins_of(organisation)
         if not admins:
             continue  # nobody to tell yet: an admin added later in the window is still reminded
         organisations += 1

@@ -88,6 +88,17 @@ def people(organisation: Organisation) -> list[User]:
     )
 
 
+def admins_of(organisation: Organisation) -> list[User]:
+    """The organisation's active admins: who answers for it, and who is told."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.organisation_id == organisation.id, User.role == Role.ORG_ADMIN, User.active.is_(True))
+            .order_by(User.id)
+        )
+    )
+
+
 def _admins(organisation: Organisation) -> int:
     return db.session.scalar(
         sa.select(sa.func.count())

@@ -20,6 +20,7 @@ from coaction.members.models import Organisation, Sector
 from coaction.members.services import upsert_organisation
 from coaction.regions import data
 from coaction.regions.services import municipality_by_name, set_figure, upsert_municipality
+from coaction.seed.demo_activities import load_activity_demo
 from coaction.seed.demo_commitments import load_commitment_demo
 
 MEMBER_SINCE = date(2021, 1, 14)  # the planning conference that set the joint priorities
@@ -213,4 +214,5 @@ def load_demo() -> list[tuple[str, Role]]:
     logins = load_users()
     load_invitations()
     load_commitment_demo(local_today(), current_app.config["UPLOAD_PATH"])
+    load_activity_demo(local_today())
     return logins

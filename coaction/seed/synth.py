@@ -331,3 +331,61 @@ def synth_surveys(seed: int, responses_total: int, progress: Callable[[int], Non
 
     made = insert_in_batches(SurveyResponse, answers(), progress)
     return len(surveys), made
+
+
+def synth_activities(
+    seed: int, activities_total: int, participations_total: int, progress: Callable[[int], None] = lambda n: None
+) -> tuple[int, int]:
+    """`activities_total` activities of every kind and status over 2019–2028, each led by one of the seed's
+    organisations, and about `participations_total` participations in all (the leads included), other
+    organisations taking part as partners, funders or experts. Returns (activities, participations)."""
+    from datetime import timedelta
+
+    from coaction.activities.models import Activity, ActivityKind, ActivityVisibility, Answer, Participant, Role
+    from coaction.core.status import WorkStatus
+
+    if activities_total == 0:
+        return 0, 0
+    rng = random.Random(seed + 4)  # noqa: S311  # nosec B311
+    organisations = list(
+        db.session.scalars(sa.select(Organisation.id).where(Organisation.slug.like(f"synth-{seed}-%")))
+    )
+    if len(organisations) < 2:
+        raise SynthError("activities need at least two of the seed's organisations: give --orgs")
+    now, first_day = utcnow(), date(2019, 1, 1)
+    first_id = (db.session.scalar(sa.select(sa.func.max(Activity.id))) or 0) + 1
+    kinds, statuses = list(ActivityKind), list(WorkStatus)
+    others = (Role.PARTNER, Role.PARTNER, Role.FUNDER, Role.EXPERT)
+    answers = (Answer.ACCEPTED,) * 8 + (Answer.INVITED, Answer.DECLINED)
+    per_activity = max(1, participations_total // activities_total)
+    rows, participants = [], []
+    for index in range(activities_total):
+        starts_on = first_day + timedelta(days=rng.randrange(0, 3650))
+        activity_id = first_id + index
+        rows.append(
+            {
+                "id": activity_id,
+                "title": f"Aktivitet {seed}-{index + 1}",
+                "kind": kinds[index % len(kinds)],
+                "starts_on": starts_on,
+                "ends_on": starts_on + timedelta(days=rng.choice((0, 0, 30, 365, 730))),
+                "status": rng.choice(statuses),
+                "visibility": ActivityVisibility.PUBLIC if rng.random() < 0.8 else ActivityVisibility.MEMBERS,
+                "online": False,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        taking_part = rng.sample(organisations, min(len(organisations), per_activity))
+        participants += [
+            {
+                "activity_id": activity_id,
+                "organisation_id": organisation_id,
+                "role": Role.LEAD if position == 0 else rng.choice(others),
+                "answer": Answer.ACCEPTED if position == 0 else rng.choice(answers),
+                "created_at": now,
+            }
+            for position, organisation_id in enumerate(taking_part)
+        ]
+    insert_in_batches(Activity, rows, progress)
+    return len(rows), insert_in_batches(Participant, participants, lambda n: None)

@@ -18,7 +18,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coaction.commitments.forms import NumberField
-from coaction.core.forms import required
+from coaction.core.forms import ProblemsForm, optional_int, required
 from coaction.travel.labels import BARRIER_LABELS, FIGURE_LABELS, MODE_LABELS, WILLING_LABELS
 from coaction.travel.results import BUSINESS_MODES, MODES
 
@@ -40,10 +40,6 @@ PROBLEM_MESSAGES = {
 }
 
 
-def optional_int(value) -> int | None:
-    return None if value in ("", None) else int(value)
-
-
 class MultiCheckboxField(SelectMultipleField):
     """A group of checkboxes: every choice visible at once, easy on a phone."""
 
@@ -51,15 +47,9 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ProblemsForm(FlaskForm):
-    def show_problems(self, problems: dict[str, str]) -> None:
-        """A service's problem codes as messages next to their fields (the first field when none matches)."""
-        for name, code in problems.items():
-            field = getattr(self, name, None) or next(iter(self))
-            field.errors = [*field.errors, PROBLEM_MESSAGES.get(code, code)]
-
-
 class SurveyForm(ProblemsForm):
+    MESSAGES = PROBLEM_MESSAGES
+
     title = StringField(_l("Title"), validators=[required(), Length(max=200)])
     opens_on = DateField(_l("Opens"), validators=[required()])
     closes_on = DateField(_l("Closes"), validators=[required()])
@@ -200,11 +190,12 @@ class MeasureForm(FlaskForm):
     ends_on = DateField(_l("Ends"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
-        from coaction.travel.labels import MEASURE_LABELS, MEASURE_STATUS_LABELS
+        from coaction.core.status import WORK_STATUS_LABELS
+        from coaction.travel.labels import MEASURE_LABELS
 
         super().__init__(*args, **kwargs)
         self.kind.choices = [SelectChoice(code, label) for code, label in MEASURE_LABELS.items()]
-        self.status.choices = [SelectChoice(code, label) for code, label in MEASURE_STATUS_LABELS.items()]
+        self.status.choices = [SelectChoice(code.value, label) for code, label in WORK_STATUS_LABELS.items()]
 
 
 class FollowUpForm(FlaskForm):
@@ -226,6 +217,8 @@ PLAN_MESSAGES = {
 
 
 class FeedForm(ProblemsForm):
+    MESSAGES = PROBLEM_MESSAGES
+
     commitment = SelectField(_l("Commitment"), coerce=optional_int)
     figure = SelectField(_l("Survey figure it measures"))
 

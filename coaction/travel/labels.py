@@ -49,15 +49,6 @@ MEASURE_LABELS = {
     "showers_bike_parking": _l("Showers and bike parking"),
     "other": _l("Other measure"),
 }
-MEASURE_STATUS_LABELS = {
-    "planned": _l("Planned"),
-    "ongoing": _l("Ongoing"),
-    "done": _l("Done"),
-    "cancelled": _l("Cancelled"),
-}
-# The shared palette of DESIGN §4: done green, ongoing yellow, planned and cancelled grey.
-MEASURE_STATUS_COLOURS = {"planned": "grey", "ongoing": "yellow", "done": "green", "cancelled": "grey"}
-MEASURE_STATUS_ICONS = {"planned": "○", "ongoing": "➜", "done": "✔", "cancelled": "✖"}
 CHANGE_LABELS = {
     "car_share": _l("Share of trips by car"),
     "sustainable_share": _l("Share of trips on foot, by bike or by public transport"),

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from coaction.audit.services import record
 from coaction.core.settings import get_setting
+from coaction.core.status import WorkStatus
 from coaction.extensions import db
 from coaction.members.models import Organisation
 from coaction.travel.models import PlanMeasure, PlanTarget, TravelPlan, TravelSurvey
@@ -28,7 +29,7 @@ MEASURES = (
     "showers_bike_parking",
     "other",
 )
-MEASURE_STATUSES = ("planned", "ongoing", "done", "cancelled")
+MEASURE_STATUSES = tuple(WorkStatus)
 SUSTAINABLE_MODES = ("walk", "bike", "ebike", "bus", "rail")
 DEFAULT_MINIMUM_MEASURES = 5  # as CoAction Lund asks of its members
 

@@ -12,6 +12,7 @@ from coaction.auth.permissions import is_signed_in, require
 from coaction.commitments.forms import table_messages
 from coaction.commitments.listing import local_today
 from coaction.core.charts import bar_chart
+from coaction.core.status import WORK_STATUS_LABELS
 from coaction.core.web import acting_user, client_ip, config_limit, render_form
 from coaction.extensions import db, limiter
 from coaction.regions.services import all_municipalities, network_municipalities
@@ -39,9 +40,6 @@ from coaction.travel.labels import (
     CHANGE_LABELS,
     FIGURE_LABELS,
     MEASURE_LABELS,
-    MEASURE_STATUS_COLOURS,
-    MEASURE_STATUS_ICONS,
-    MEASURE_STATUS_LABELS,
     MODE_LABELS,
     WILLING_LABELS,
 )
@@ -97,8 +95,6 @@ def _travel_labels():
         "barrier_labels": BARRIER_LABELS,
         "willing_labels": WILLING_LABELS,
         "measure_labels": MEASURE_LABELS,
-        "measure_status_colours": MEASURE_STATUS_COLOURS,
-        "measure_status_icons": MEASURE_STATUS_ICONS,
         "change_labels": CHANGE_LABELS,
         "figure_labels": FIGURE_LABELS,
     }
@@ -542,7 +538,7 @@ def render_plan(plan: TravelPlan, **forms):
         minimum=minimum_measures(),
         active_measures=sum(1 for m in plan.measures if m.status != "cancelled"),
         writable=writable,
-        statuses=MEASURE_STATUS_LABELS,
+        statuses=WORK_STATUS_LABELS,
         **all_forms,
     )
 

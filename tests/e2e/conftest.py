@@ -53,12 +53,10 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, app):
-    """A fresh browser context per test; any request not to 127.0.0.1 is blocked and fails the test."""
-    context = browser.new_context(locale="sv-SE")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    outside: list[str] = []
+def open_page(browser, live_server, app):
+    """Opens pages, each in a fresh browser context (its own cookies: another person); any request not to
+    127.0.0.1 is blocked and fails the test."""
+    contexts, outside = [], []
 
     def guard(route):
         if urlsplit(route.request.url).hostname == "127.0.0.1":
@@ -67,11 +65,24 @@ def page(browser, live_server, app):
             outside.append(route.request.url)
             route.abort()
 
-    page.route("**/*", guard)
-    page.base_url = live_server
-    yield page
-    context.close()
+    def opened(**options):
+        context = browser.new_context(**({"locale": "sv-SE"} | options))
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.route("**/*", guard)
+        page.base_url = live_server
+        return page
+
+    yield opened
+    for context in contexts:
+        context.close()
     assert outside == [], f"the page made requests off 127.0.0.1: {outside}"
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
 
 
 @pytest.fixture(scope="session")

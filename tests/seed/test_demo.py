@@ -156,3 +156,30 @@ def test_synth_makes_surveys_and_answers_that_the_results_can_read(runner):
     results = results_of(survey)
     assert results.responses >= 700 // members and sum(results.modal_split_trips.values()) == pytest.approx(1)
     assert len({s.token for s in db.session.scalars(sa.select(TravelSurvey))}) == members
+
+
+def test_synth_activities_with_their_participations(runner):
+    from coaction.activities.models import Activity, Participant
+
+    args = ["coaction", "synth", "--orgs", "30", "--seed", "5", "--users-per-org", "0"]
+    result = runner.invoke(args=[*args, "--activities", "40", "--participations", "200"])
+    assert result.exit_code == 0, result.output
+    assert "40 activities and 200 participations" in result.output
+    assert count(Activity) == 40 and count(Participant) == 200
+    leads = db.session.scalars(sa.select(Participant.activity_id).where(Participant.role == "lead")).all()
+    assert sorted(leads) == sorted(db.session.scalars(sa.select(Activity.id)))  # one lead each
+
+
+def test_the_demo_activities_have_their_real_participants(runner):
+    from coaction.activities.models import Activity
+
+    assert runner.invoke(args=["coaction", "demo"]).exit_code == 0
+    assert runner.invoke(args=["coaction", "demo"]).exit_code == 0  # twice changes nothing
+    activities = {a.title: a for a in db.session.scalars(sa.select(Activity))}
+    assert len(activities) == 9
+    biodriv = {p.organisation.name for p in activities["BioDriv Öst – Fossilfritt 2030"].taking_part()}
+    assert {"Botkyrka kommun", "Haninge kommun", "Södertälje kommun"} <= biodriv
+    assert not biodriv & {"Huddinge kommun", "Nykvarns kommun", "Salems kommun"}
+    hits = activities["HITS – forskningsprojekt om hållbara transporter"]
+    assert [p.organisation.name for p in hits.leads()] == ["Scania CV AB"]
+    assert activities["Södertörnskonferensen 2021"].attendance == 171
