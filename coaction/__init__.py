@@ -56,7 +56,20 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-FEATURES = ("public", "auth", "admin", "mail", "members", "invitations", "goals", "commitments", "travel", "activities")
+FEATURES = (
+    "public",
+    "auth",
+    "admin",
+    "mail",
+    "members",
+    "invitations",
+    "goals",
+    "commitments",
+    "travel",
+    "activities",
+    "groups",
+    "ties",
+)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -53,6 +53,7 @@ def demo_command() -> None:
     show_default=True,
     help="Organisations taking part in activities, in all (the leads included), about.",
 )
+@click.option("--decisions", type=click.IntRange(min=0), default=0, show_default=True, help="Decisions of groups.")
 def synth_command(
     orgs: int,
     seed: int,
@@ -62,6 +63,7 @@ def synth_command(
     responses: int,
     activities: int,
     participations: int,
+    decisions: int,
 ) -> None:
     """Synthetic data at any scale for benchmarks, inserted in bulk."""
     from coaction.seed.demo import load_reference_data
@@ -69,6 +71,7 @@ def synth_command(
         SynthError,
         synth_activities,
         synth_commitments,
+        synth_decisions,
         synth_invitations,
         synth_organisations,
         synth_surveys,
@@ -89,14 +92,16 @@ def synth_command(
             surveyed = synth_surveys(seed, responses, progress=bar.update)
         with click.progressbar(length=activities, label="Activities") as bar:
             joint = synth_activities(seed, activities, participations, progress=bar.update)
+        with click.progressbar(length=decisions, label="Decisions") as bar:
+            decided = synth_decisions(seed, decisions, progress=bar.update)
     except SynthError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(
         f"{orgs} organisations, {users} users, {invitations} invitations, {made[0]} commitments, {made[1]} progress "
-        f"reports, {surveyed[0]} surveys, {surveyed[1]} survey answers, {joint[0]} activities and {joint[1]} "
-        f"participations made with seed {seed}."
+        f"reports, {surveyed[0]} surveys, {surveyed[1]} survey answers, {joint[0]} activities, {joint[1]} "
+        f"participations and {decided} decisions made with seed {seed}."
     )
 
 
@@ -160,13 +165,17 @@ def remind_invitations_command(after_days: int) -> None:
 
 @coaction_cli.command("remind")
 def remind_command() -> None:
-    """Mail the admins of organisations whose progress reports are due or overdue, once per reporting window."""
+    """Mail the admins of organisations whose progress reports are due or overdue, once per reporting window, and
+    the owners of decisions that fall due within a week or are overdue, once each."""
     from coaction.commitments.listing import local_today
     from coaction.commitments.services import remind_due
+    from coaction.groups.services import remind_decisions
 
     result = remind_due(local_today())
+    decisions = remind_decisions(local_today())
     db.session.commit()
     click.echo(f"Window {result.window}: {result.organisations} organisations reminded, {result.mails} mails queued.")
+    click.echo(f"Decisions: {decisions.due} owners reminded of a due date, {decisions.overdue} of an overdue one.")
 
 
 @coaction_cli.command("report-surveys")

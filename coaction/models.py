@@ -14,10 +14,20 @@ from coaction.commitments.models import (
 )
 from coaction.core.models import Setting
 from coaction.goals.models import Indicator, IndicatorValue, PlanGoal
+from coaction.groups.models import (
+    AgendaItem,
+    Decision,
+    DecisionNote,
+    GroupMember,
+    Meeting,
+    MeetingDocument,
+    WorkingGroup,
+)
 from coaction.invitations.models import Invitation, InvitationBatch
 from coaction.mail.models import OutgoingMail
 from coaction.members.models import MembershipApplication, MembershipEvent, Organisation
 from coaction.regions.models import Municipality, MunicipalityFigure
+from coaction.ties.models import Tie
 from coaction.travel.models import (
     EmissionFactor,
     PlanMeasure,
@@ -32,7 +42,14 @@ from coaction.travel.models import (
 __all__ = [
     "Activity",
     "Participant",
+    "AgendaItem",
     "AuditEvent",
+    "Decision",
+    "DecisionNote",
+    "GroupMember",
+    "Meeting",
+    "MeetingDocument",
+    "WorkingGroup",
     "Commitment",
     "CommitmentLocation",
     "CommitmentTemplate",
@@ -56,6 +73,7 @@ __all__ = [
     "OutgoingMail",
     "Setting",
     "SurveyFeed",
+    "Tie",
     "SurveyImport",
     "SurveyResponse",
     "TravelPlan",

@@ -70,8 +70,9 @@ def init_security_headers(app: Flask) -> None:
         frameable = bool(getattr(request, "url_rule", None)) and request.endpoint in app.config.get(
             "FRAMEABLE_ENDPOINTS", ()
         )
-        response.headers["Content-Security-Policy"] = content_security_policy(
-            csp_nonce(), app.config.get("TILE_URL", ""), frameable
+        # A view that serves a file sets its own, stricter policy (a sandbox); every other response gets this one.
+        response.headers.setdefault(
+            "Content-Security-Policy", content_security_policy(csp_nonce(), app.config.get("TILE_URL", ""), frameable)
         )
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"

@@ -267,6 +267,8 @@ def people(app):
     store_logo(org_a, tiny_png(), upload_path=UPLOADS, actor=cast["org_admin_a"], ip=None)
     cast |= commitment_cast(org_a, cast["org_admin_a"])
     cast |= activity_cast(org_a, org_b, cast["org_admin_a"])
+    cast |= group_cast(cast["org_admin_a"], cast["member_a"])
+    cast |= tie_cast(org_a, org_b, cast["org_admin_a"])
     db.session.commit()
     return {"org_a": org_a, "org_b": org_b, **cast}
 
@@ -333,6 +335,62 @@ def commitment_cast(org_a, org_admin_a) -> dict:
         "goal": make_goal(),
         "indicator": indicator,
         "commitment_template": template,
+    }
+
+
+def tie_cast(org_a, org_b, org_admin_a) -> dict:
+    """A tie proposed by A to B, waiting for B's admins (made directly: the cast sends no mail)."""
+    from datetime import date
+
+    from coaction.ties.models import Tie, TieKind, TieState
+
+    tie = Tie(
+        organisation=org_a,
+        partner=org_b,
+        kind=TieKind.PARTNERSHIP,
+        state=TieState.PROPOSED,
+        starts_on=date(2026, 1, 1),
+        proposed_by_id=org_admin_a.id,
+    )
+    db.session.add(tie)
+    db.session.flush()
+    return {"tie": tie}
+
+
+def group_cast(chair, member) -> dict:
+    """A's network: A's admin chairs it, A's member is in it, owns a decision and is to approve the minutes."""
+    from datetime import date
+
+    from coaction.groups.services import (
+        DecisionInput,
+        add_decision,
+        add_document,
+        add_member,
+        create_meeting,
+        save_group,
+        save_minutes,
+        set_attendance,
+    )
+    from tests.factories import tiny_pdf
+
+    group = save_group(None, name="A:s nätverk", purpose=None, started_on=None, wound_up_on=None, actor=None, ip=None)
+    for person, chairs in ((chair, True), (member, False)):
+        add_member(group, person.id, chair=chairs, starts_on=date(2025, 1, 1), ends_on=None, actor=None, ip=None)
+    meeting = create_meeting(
+        group, held_on=date(2026, 2, 1), starts_at=None, ends_at=None, place="Salem", agenda=["Beslut"], actor=None,
+        ip=None,
+    )  # fmt: skip
+    set_attendance(meeting, [chair.id, member.id], actor=None, ip=None)
+    save_minutes(meeting, "Protokoll", member.id, actor=None, ip=None)
+    decision = add_decision(meeting.items[0], DecisionInput(text="Gör det", owner_id=member.id), actor=None, ip=None)
+    document = add_document(meeting, tiny_pdf(), "bilaga.pdf", upload_path=UPLOADS, actor=None, ip=None)
+    return {
+        "group": group,
+        "group_member": group.members[1],
+        "meeting": meeting,
+        "agenda_item": meeting.items[0],
+        "decision": decision,
+        "meeting_document": document,
     }
 
 

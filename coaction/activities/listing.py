@@ -68,14 +68,16 @@ def activity_query(viewer: Any, filters: Filters) -> sa.Select:
     return (
         sa.select(Activity)
         .where(*where_clauses(viewer, filters))
-        .options(selectinload(Activity.participants).selectinload(Participant.organisation))
         .order_by(Activity.starts_on.desc(), Activity.id.desc())
     )
 
 
 def find_activities(viewer: Any, filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
-    return paginate(activity_query(viewer, filters), page, per_page)
+    """A page, with the organisations taking part loaded (the list names the leads)."""
+    participants = selectinload(Activity.participants).selectinload(Participant.organisation)
+    return paginate(activity_query(viewer, filters).options(participants), page, per_page)
 
 
 def feed_activities(viewer: Any, filters: Filters) -> list[Activity]:
+    """The newest FEED_LIMIT for a calendar feed: the events only, nobody's participation."""
     return list(db.session.scalars(activity_query(viewer, filters).limit(FEED_LIMIT)))

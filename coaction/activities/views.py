@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from coaction.activities import bp
 from coaction.activities.forms import ActivityFilterForm, ActivityForm, ParticipantForm
-from coaction.activities.ical import Event, calendar
 from coaction.activities.labels import ANSWER_LABELS, KIND_LABELS, ROLE_LABELS, VISIBILITY_LABELS
 from coaction.activities.listing import Filters, feed_activities, find_activities
 from coaction.activities.models import Activity, ActivityKind, ActivityVisibility, Answer, Participant, Role
@@ -36,6 +35,7 @@ from coaction.commitments.listing import local_today
 from coaction.commitments.models import Commitment
 from coaction.commitments.permissions import can_see_commitment, is_network_office
 from coaction.commitments.services import focus_areas
+from coaction.core.ical import Event, ics_response
 from coaction.core.status import WorkStatus
 from coaction.core.web import acting_user, client_ip, config_limit, render_form
 from coaction.extensions import db, limiter
@@ -119,19 +119,10 @@ def event_of(activity: Activity) -> Event:
     )
 
 
-def ics_response(name: str, activities: list[Activity], filename: str) -> Response:
-    body = calendar(name, map(event_of, activities), timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "private, max-age=300"},
-    )
-
-
 @bp.get("/activities.ics")
 def feed():
     filters, _form = filters_from(request.args)
-    return ics_response(_("Activities"), feed_activities(current_user, filters), "activities.ics")
+    return ics_response(_("Activities"), map(event_of, feed_activities(current_user, filters)), "activities.ics")
 
 
 @bp.get("/members/<slug>/activities.ics")
@@ -140,7 +131,7 @@ def organisation_feed(slug: str):
     if organisation is None or organisation.status not in (*PUBLIC_STATUSES, MembershipStatus.EXTERNAL):
         abort(404)
     activities = feed_activities(current_user, Filters(organisation_id=organisation.id))
-    return ics_response(organisation.name, activities, f"{organisation.slug}.ics")
+    return ics_response(organisation.name, map(event_of, activities), f"{organisation.slug}.ics")
 
 
 def visible_activity(activity_id: int) -> Activity:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import DateField
 from wtforms.validators import DataRequired, Email, Length
 
 REQUIRED = _l("This field is required.")
@@ -32,3 +33,9 @@ class ProblemsForm(FlaskForm):
         for name, code in problems.items():
             field = getattr(self, self.FIELDS.get(name, name), None) or next(iter(self))
             field.errors = [*field.errors, self.MESSAGES.get(code, code)]
+
+
+class EndDateForm(FlaskForm):
+    """The last day of something that ran (a membership of a group, a tie)."""
+
+    ends_on = DateField(_l("Last day"), validators=[required()])

@@ -20,8 +20,9 @@ from coaction.members.models import Organisation, Sector
 from coaction.members.services import upsert_organisation
 from coaction.regions import data
 from coaction.regions.services import municipality_by_name, set_figure, upsert_municipality
-from coaction.seed.demo_activities import load_activity_demo
+from coaction.seed.demo_activities import load_activity_demo, load_tie_demo
 from coaction.seed.demo_commitments import load_commitment_demo
+from coaction.seed.demo_groups import load_group_demo
 
 MEMBER_SINCE = date(2021, 1, 14)  # the planning conference that set the joint priorities
 
@@ -215,4 +216,6 @@ def load_demo() -> list[tuple[str, Role]]:
     load_invitations()
     load_commitment_demo(local_today(), current_app.config["UPLOAD_PATH"])
     load_activity_demo(local_today())
+    load_group_demo(local_today())
+    load_tie_demo()
     return logins

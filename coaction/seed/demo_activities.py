@@ -189,3 +189,23 @@ def load_activity_demo(today: date) -> None:
                 Participant(organisation=organisation(name), role=role, answer=Answer.ACCEPTED, answered_at=utcnow())
             )
     db.session.flush()
+
+
+# Explicit ties, invented for the demo (the seeds name no contracts): (organisation, partner, kind, from).
+TIES = (
+    ("Scania CV AB", "KTH Campus Flemingsberg", "research", date(2020, 1, 1)),
+    ("Telge AB", "Södertälje kommun", "supplier", date(2019, 1, 1)),
+    ("Region Stockholm", "Trafikverket", "partnership", date(2021, 1, 14)),
+)
+
+
+def load_tie_demo() -> None:
+    from coaction.ties.models import Tie, TieKind
+    from coaction.ties.services import add_tie
+
+    if db.session.scalar(sa.select(Tie.id).limit(1)) is not None:
+        return
+    for name, partner, kind, starts_on in TIES:
+        add_tie(organisation(name), organisation(partner).id, TieKind(kind), starts_on=starts_on,
+                note="Påhittad för demon.", by_office=True, actor="demo", ip=None)  # fmt: skip
+    db.session.flush()

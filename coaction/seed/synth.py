@@ -389,3 +389,76 @@ def synth_activities(
         ]
     insert_in_batches(Activity, rows, progress)
     return len(rows), insert_in_batches(Participant, participants, lambda n: None)
+
+
+def synth_decisions(seed: int, decisions_total: int, progress: Callable[[int], None] = lambda n: None) -> int:
+    """Working groups of the seed (one per 50 decisions, at least one), a meeting for every ten decisions with a
+    two-item agenda, and `decisions_total` decisions of every status with due dates around today."""
+    from datetime import timedelta
+
+    from coaction.core.status import WorkStatus
+    from coaction.groups.models import AgendaItem, Decision, Meeting, WorkingGroup
+
+    if decisions_total == 0:
+        return 0
+    rng = random.Random(seed + 5)  # noqa: S311  # nosec B311
+    if db.session.scalar(sa.select(WorkingGroup.id).where(WorkingGroup.slug == f"synth-{seed}-grupp-1")):
+        raise SynthError(f"working groups for seed {seed} exist already; use another --seed or a fresh database")
+    today, now = date.today(), utcnow()
+    groups = max(1, decisions_total // 50)
+    meetings = max(1, decisions_total // 10)
+    first_group = (db.session.scalar(sa.select(sa.func.max(WorkingGroup.id))) or 0) + 1
+    first_meeting = (db.session.scalar(sa.select(sa.func.max(Meeting.id))) or 0) + 1
+    first_item = (db.session.scalar(sa.select(sa.func.max(AgendaItem.id))) or 0) + 1
+    insert_in_batches(
+        WorkingGroup,
+        (
+            {
+                "id": first_group + n,
+                "name": f"Grupp {seed}-{n + 1}",
+                "slug": f"synth-{seed}-grupp-{n + 1}",
+                "created_at": now,
+            }
+            for n in range(groups)
+        ),  # fmt: skip
+        lambda n: None,
+    )
+    insert_in_batches(
+        Meeting,
+        (
+            {
+                "id": first_meeting + n,
+                "group_id": first_group + n % groups,
+                "held_on": today - timedelta(days=rng.randrange(0, 1500)),
+                "created_at": now,
+                "published_at": now if rng.random() < 0.5 else None,
+            }
+            for n in range(meetings)
+        ),  # fmt: skip
+        lambda n: None,
+    )
+    insert_in_batches(
+        AgendaItem,
+        (
+            {"id": first_item + 2 * n + k, "meeting_id": first_meeting + n, "number": k + 1, "title": f"Punkt {k + 1}"}
+            for n in range(meetings)
+            for k in range(2)
+        ),  # fmt: skip
+        lambda n: None,
+    )
+    statuses = list(WorkStatus)
+    return insert_in_batches(
+        Decision,
+        (
+            {
+                "item_id": first_item + rng.randrange(0, 2 * meetings),
+                "text": f"Beslut {seed}-{n + 1}",
+                "due_on": today + timedelta(days=rng.randrange(-400, 400)),
+                "status": rng.choice(statuses),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for n in range(decisions_total)
+        ),  # fmt: skip
+        progress,
+    )

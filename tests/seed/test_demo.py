@@ -158,14 +158,15 @@ def test_synth_makes_surveys_and_answers_that_the_results_can_read(runner):
     assert len({s.token for s in db.session.scalars(sa.select(TravelSurvey))}) == members
 
 
-def test_synth_activities_with_their_participations(runner):
+def test_synth_activities_participations_and_decisions(runner):
     from coaction.activities.models import Activity, Participant
+    from coaction.groups.models import Decision
 
     args = ["coaction", "synth", "--orgs", "30", "--seed", "5", "--users-per-org", "0"]
-    result = runner.invoke(args=[*args, "--activities", "40", "--participations", "200"])
+    result = runner.invoke(args=[*args, "--activities", "40", "--participations", "200", "--decisions", "120"])
     assert result.exit_code == 0, result.output
-    assert "40 activities and 200 participations" in result.output
-    assert count(Activity) == 40 and count(Participant) == 200
+    assert "40 activities, 200 participations and 120 decisions" in result.output
+    assert count(Activity) == 40 and count(Participant) == 200 and count(Decision) == 120
     leads = db.session.scalars(sa.select(Participant.activity_id).where(Participant.role == "lead")).all()
     assert sorted(leads) == sorted(db.session.scalars(sa.select(Activity.id)))  # one lead each
 

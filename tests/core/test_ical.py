@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from coaction.activities.ical import Event, calendar
+from coaction.core.ical import Event, calendar
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 

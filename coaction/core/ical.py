@@ -1,5 +1,5 @@
-"""iCalendar (RFC 5545) from activities as plain values: all-day events for work that runs over days, timed ones
-in the network's time zone (with its VTIMEZONE) for meetings and events."""
+"""iCalendar (RFC 5545) feeds from plain values: all-day events for work that runs over days, timed ones in the
+network's time zone (with its VTIMEZONE) for meetings and events."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
+from flask import Response, current_app
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,12 @@ def calendar(name: str, events: Iterable[Event], *, timezone: str) -> bytes:
         cal.add_component(item)
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def ics_response(name: str, events: Iterable[Event], filename: str) -> Response:
+    body = calendar(name, events, timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "private, max-age=300"},
+    )
