@@ -102,6 +102,7 @@ def load(overrides: dict | None = None) -> dict:
         "RESET_RATE_LIMIT": setting("RESET_RATE_LIMIT", "5 per minute;20 per hour"),
         "FORM_RATE_LIMIT": setting("FORM_RATE_LIMIT", "20 per minute;200 per hour"),
         "INVITE_RATE_LIMIT": setting("INVITE_RATE_LIMIT", "30 per hour"),
+        "REGISTRATION_RATE_LIMIT": setting("REGISTRATION_RATE_LIMIT", "20 per minute;200 per hour"),
         # Per survey and address: generous, since a whole office may answer from behind one address.
         "SURVEY_RATE_LIMIT": setting("SURVEY_RATE_LIMIT", "60 per minute;1000 per hour"),
         "PREFERRED_URL_SCHEME": "https" if production else "http",

@@ -1,6 +1,6 @@
 """Imports every model so that Alembic and the tests see the whole schema."""
 
-from coaction.activities.models import Activity, Participant
+from coaction.activities.models import Activity, Participant, Registration
 from coaction.audit.models import AuditEvent
 from coaction.auth.models import User, UserToken
 from coaction.commitments.models import (
@@ -42,6 +42,7 @@ from coaction.travel.models import (
 __all__ = [
     "Activity",
     "Participant",
+    "Registration",
     "AgendaItem",
     "AuditEvent",
     "Decision",

@@ -420,8 +420,20 @@ def activity_cast(org_a, org_b, org_admin_a) -> dict:
     )
     invited_b = Participant(organisation=org_b, role=Role.PARTNER, answer=Answer.INVITED)
     members_activity.participants.append(invited_b)
+    from coaction.activities.models import Registration
+    from coaction.activities.registrations import token_hash
+
+    registration = Registration(
+        activity=activity, name="Gäst", email="gast@example.se", state="registered", token_hash=token_hash("cast-token")
+    )
+    db.session.add(registration)
     db.session.flush()
-    return {"activity": activity, "members_activity": members_activity, "invited_b": invited_b}
+    return {
+        "activity": activity,
+        "members_activity": members_activity,
+        "invited_b": invited_b,
+        "registration": registration,
+    }
 
 
 def sign_in(client, user, lang: str | None = None) -> None:

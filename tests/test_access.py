@@ -370,6 +370,19 @@ ROUTES = (
     ),
     Route("POST", "/activities/<int:activity_id>/join", frozenset({"org_admin_b"}), "/activities/{activity.id}/join"),
     Route("GET", "/organisation/activities", WITH_ORGANISATION),
+    Route("POST", "/activities/<int:activity_id>/register", EVERYONE, "/activities/{activity.id}/register"),
+    Route(
+        "GET", "/activities/<int:activity_id>/cancel/<token>", EVERYONE, "/activities/{activity.id}/cancel/cast-token"
+    ),
+    Route(
+        "POST", "/activities/<int:activity_id>/cancel/<token>", EVERYONE, "/activities/{activity.id}/cancel/cast-token"
+    ),
+    Route(
+        "POST",
+        "/activities/<int:activity_id>/registrations/<int:registration_id>/cancel",
+        A_ADMIN_AND_OFFICE,
+        "/activities/{activity.id}/registrations/{registration.id}/cancel",
+    ),
     # working groups, meetings, decisions
     Route("GET", "/groups", EVERYONE),
     Route("GET", "/groups/<slug>", EVERYONE, "/groups/{group.slug}"),

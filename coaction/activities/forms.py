@@ -17,7 +17,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from coaction.activities.labels import KIND_LABELS, ROLE_LABELS, VISIBILITY_LABELS
 from coaction.commitments.forms import choice_list
-from coaction.core.forms import ProblemsForm, optional_int, required
+from coaction.core.forms import ProblemsForm, email_address, optional_int, required
 from coaction.core.status import WORK_STATUS_LABELS
 from coaction.members.forms import sector_choices, valid_org_number
 
@@ -30,6 +30,8 @@ PROBLEM_MESSAGES = {
     "already_taking_part": _l("The organisation already takes part, or has been asked to."),
     "answered": _l("This has been answered already."),
     "org_number": _l("Not a valid organisation number."),
+    "closed": _l("Registration is not open for this activity."),
+    "already_registered": _l("This email address is registered already."),
 }
 AMOUNT = [Optional(), NumberRange(min=0, max=10**12, message=PROBLEM_MESSAGES["negative"])]
 
@@ -60,6 +62,9 @@ class ActivityForm(ProblemsForm):
     own_funding_sek = IntegerField(_l("Own contributions in SEK"), validators=AMOUNT)
     outcomes = TextAreaField(_l("Outcomes"), validators=[Optional(), Length(max=10_000)])
     capacity = IntegerField(_l("Places"), validators=AMOUNT, description=_l("For an event; empty for no cap."))
+    registration_open = BooleanField(
+        _l("People can register"), description=_l("Up to the places, then a waiting list.")
+    )
     attendance = IntegerField(_l("Attendance"), validators=AMOUNT, description=_l("How many came."))
     consulting_body = StringField(
         _l("Consulting body"),
@@ -126,3 +131,16 @@ class ActivityFilterForm(FlaskForm):
         self.municipality.choices = [SelectChoice("", _l("All municipalities"))] + [
             SelectChoice(str(m.id), m.name) for m in municipalities
         ]
+
+
+class RegistrationForm(ProblemsForm):
+    MESSAGES = PROBLEM_MESSAGES
+    FIELDS = {"registration": "name"}
+
+    name = StringField(_l("Your name"), validators=[required(), Length(max=200)])
+    email = StringField(_l("Your email"), validators=email_address())
+    organisation_name = StringField(_l("Organisation (optional)"), validators=[Optional(), Length(max=200)])
+
+
+class CancelForm(FlaskForm):
+    """Only the CSRF token: cancelling is a POST from the page the mailed link opens."""

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from coaction.activities.models import ActivityKind, ActivityVisibility, Answer, Role
+from coaction.activities.models import ActivityKind, ActivityVisibility, Answer, RegistrationState, Role
 
 KIND_LABELS = {
     ActivityKind.PROJECT: _l("Project"),
@@ -30,4 +30,9 @@ ANSWER_LABELS = {
     Answer.REQUESTED: _l("Asks to take part"),
     Answer.ACCEPTED: _l("Takes part"),
     Answer.DECLINED: _l("Declined"),
+}
+REGISTRATION_STATE_LABELS = {
+    RegistrationState.REGISTERED: _l("Registered"),
+    RegistrationState.WAITING: _l("Waiting list"),
+    RegistrationState.CANCELLED: _l("Cancelled"),
 }

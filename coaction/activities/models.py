@@ -99,6 +99,7 @@ class Activity(db.Model):
     outcomes: Mapped[str | None] = mapped_column(sa.Text)
     capacity: Mapped[int | None]  # places at an event
     attendance: Mapped[int | None]  # how many came
+    registration_open: Mapped[bool] = mapped_column(default=False, server_default=sa.false())  # people sign up
     consulting_body: Mapped[str | None] = mapped_column(sa.String(200))  # a consultation response: who asks
     response_deadline: Mapped[date | None]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
@@ -139,3 +140,30 @@ class Participant(db.Model):
 
     activity: Mapped[Activity] = relationship(back_populates="participants")
     organisation: Mapped[Organisation] = relationship()
+
+
+class RegistrationState(StrEnum):
+    REGISTERED = "registered"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+
+
+class Registration(db.Model):
+    """A person signed up for an event: a place or the waiting list. Seen by the organisers only."""
+
+    __tablename__ = "activity_registration"
+    __table_args__ = (sa.Index("ix_activity_registration_state", "activity_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    organisation_name: Mapped[str | None] = mapped_column(sa.String(200))
+    state: Mapped[RegistrationState] = mapped_column(enum_column(RegistrationState, name="registration_state"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)  # of the cancel link in the person's mail
+    locale: Mapped[str] = mapped_column(sa.String(5), default="sv")
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    activity: Mapped[Activity] = relationship()

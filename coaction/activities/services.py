@@ -50,6 +50,7 @@ class ActivityDetails:
     own_funding_sek: int | None = None
     outcomes: str | None = None
     capacity: int | None = None
+    registration_open: bool = False
     attendance: int | None = None
     consulting_body: str | None = None
     response_deadline: date | None = None

@@ -6,10 +6,25 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coaction.activities import bp
-from coaction.activities.forms import ActivityFilterForm, ActivityForm, ParticipantForm
-from coaction.activities.labels import ANSWER_LABELS, KIND_LABELS, ROLE_LABELS, VISIBILITY_LABELS
+from coaction.activities.forms import ActivityFilterForm, ActivityForm, CancelForm, ParticipantForm, RegistrationForm
+from coaction.activities.labels import (
+    ANSWER_LABELS,
+    KIND_LABELS,
+    REGISTRATION_STATE_LABELS,
+    ROLE_LABELS,
+    VISIBILITY_LABELS,
+)
 from coaction.activities.listing import Filters, feed_activities, find_activities
-from coaction.activities.models import Activity, ActivityKind, ActivityVisibility, Answer, Participant, Role
+from coaction.activities.models import (
+    Activity,
+    ActivityKind,
+    ActivityVisibility,
+    Answer,
+    Participant,
+    Registration,
+    RegistrationState,
+    Role,
+)
 from coaction.activities.permissions import (
     can_answer,
     can_ask_to_take_part,
@@ -17,6 +32,14 @@ from coaction.activities.permissions import (
     can_remove,
     can_see_activity,
     is_organiser,
+)
+from coaction.activities.registrations import (
+    cancel,
+    places_left,
+    register,
+    registration_by_token,
+    registration_open,
+    registrations_of,
 )
 from coaction.activities.services import (
     ActivityDetails,
@@ -54,6 +77,7 @@ def _activity_labels():
         "role_labels": ROLE_LABELS,
         "answer_labels": ANSWER_LABELS,
         "activity_visibility_labels": VISIBILITY_LABELS,
+        "registration_state_labels": REGISTRATION_STATE_LABELS,
     }
 
 
@@ -155,7 +179,11 @@ def participant_choices(activity: Activity | None) -> list[Organisation]:
     )
 
 
-def render_activity(activity: Activity, participant_form: ParticipantForm | None = None):
+def render_activity(
+    activity: Activity,
+    participant_form: ParticipantForm | None = None,
+    registration_form: RegistrationForm | None = None,
+):
     organiser = is_organiser(current_user, activity)
     if organiser and participant_form is None:
         participant_form = ParticipantForm(organisations=participant_choices(activity))
@@ -163,9 +191,17 @@ def render_activity(activity: Activity, participant_form: ParticipantForm | None
     own = next(
         (p for p in activity.participants if p.organisation_id == getattr(current_user, "organisation_id", None)), None
     )
+    today = local_today()
+    if registration_form is None and registration_open(activity, today):
+        registration_form = RegistrationForm(
+            data={"name": current_user.name, "email": current_user.email} if current_user.is_authenticated else None
+        )
     return render_form(
         "activities/show.html",
-        *([participant_form] if participant_form is not None else []),
+        *(form for form in (participant_form, registration_form) if form is not None),
+        registration_form=registration_form,
+        registrations=registrations_of(activity) if organiser and activity.registration_open else None,
+        places=places_left(activity),
         activity=activity,
         participants=shown,
         own=own,
@@ -176,7 +212,7 @@ def render_activity(activity: Activity, participant_form: ParticipantForm | None
         can_answer=lambda p: can_answer(current_user, p),
         can_remove=lambda p: can_remove(current_user, p),
         commitments=[c for c in activity.commitments if can_see_commitment(current_user, c)],
-        today=local_today(),
+        today=today,
     )
 
 
@@ -235,6 +271,7 @@ def details_from(form: ActivityForm) -> ActivityDetails:
         outcomes=form.outcomes.data,
         capacity=form.capacity.data,
         attendance=form.attendance.data,
+        registration_open=form.registration_open.data,
         consulting_body=form.consulting_body.data,
         response_deadline=form.response_deadline.data,
         goal_ids=form.goals.data or [],
@@ -385,3 +422,65 @@ def mine():
         can_answer=lambda p: can_answer(current_user, p),
         today=local_today(),
     )
+
+
+@bp.post("/activities/<int:activity_id>/register")
+@limiter.limit(config_limit("REGISTRATION_RATE_LIMIT"))
+def register_for(activity_id: int):
+    activity = visible_activity(activity_id)
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            registration = register(
+                activity,
+                name=form.name.data,
+                email=form.email.data,
+                organisation_name=form.organisation_name.data,
+                locale=locale(),
+                today=local_today(),
+                actor=acting_user() if current_user.is_authenticated else None,
+                ip=client_ip(),
+            )
+        except ActivityError as error:
+            db.session.rollback()
+            form.show_problems(error.problems)
+        else:
+            db.session.commit()
+            if registration.state == RegistrationState.REGISTERED:
+                flash(
+                    _("You are registered. A confirmation is on its way to %(email)s.", email=registration.email),
+                    "success",
+                )
+            else:
+                flash(_("The event is full: you are on the waiting list. We mail %(email)s if a place frees up.",
+                        email=registration.email), "success")  # fmt: skip
+            return redirect(url_for("activities.show", activity_id=activity.id) + "#registration")
+    return render_activity(activity, registration_form=form)
+
+
+@bp.route("/activities/<int:activity_id>/cancel/<token>", methods=["GET", "POST"])
+@limiter.limit(config_limit("REGISTRATION_RATE_LIMIT"), methods=["POST"])
+def cancel_registration(activity_id: int, token: str):
+    """The link in the person's mail: a page with a button (a GET never cancels)."""
+    activity = db.session.get(Activity, activity_id) or abort(404)
+    registration = registration_by_token(activity, token) or abort(404)
+    if request.method == "POST":
+        if not CancelForm().validate_on_submit():
+            abort(400)
+        cancel(registration, actor=None, ip=client_ip())
+        db.session.commit()
+    return render_template("activities/cancel.html", activity=activity, registration=registration, form=CancelForm())
+
+
+@bp.post("/activities/<int:activity_id>/registrations/<int:registration_id>/cancel")
+@require(is_signed_in)
+@limiter.limit(form_limit)
+def cancel_by_organiser(activity_id: int, registration_id: int):
+    activity = organised_activity(activity_id)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.activity_id != activity.id:
+        abort(404)
+    cancel(registration, actor=acting_user(), ip=client_ip())
+    db.session.commit()
+    flash(_("The registration is cancelled."), "success")
+    return redirect(url_for("activities.show", activity_id=activity.id) + "#registration")

@@ -150,6 +150,7 @@ def activities(today: date) -> list[tuple[ActivityDetails, str | None, list[tupl
                 visibility=ActivityVisibility.MEMBERS,
                 place="Huddinge kommunhus",
                 capacity=40,
+                registration_open=True,
                 description=f"Medlemmarna delar krav och erfarenheter från sina upphandlingar. {INVENTED}",
             ),
             "Huddinge kommun",
