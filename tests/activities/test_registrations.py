@@ -48,6 +48,8 @@ def test_places_then_the_waiting_list_and_a_cancellation_moves_the_first_up(app,
     assert twice.status_code == 422 and 'id="email-error"' in twice.text
     page = app.test_client().get(f"/activities/{activity.id}?lang=en").text
     assert "The event is full" in page and "ada@example.se" not in page  # the names are the organisers'
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "Studiebesök" in title and "Registration" not in title
 
     link = cancel_link("bo@example.se")
     assert app.test_client().get(link).status_code == 200  # a GET only shows the button
