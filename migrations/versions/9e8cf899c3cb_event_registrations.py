@@ -39,7 +39,7 @@ def upgrade():
         batch_op.create_index('ix_activity_registration_state', ['activity_id', 'state'], unique=False)
 
     with op.batch_alter_table('activity', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('registration_open', sa.Boolean(), server_default=sa.text('0'), nullable=False))
+        batch_op.add_column(sa.Column('registration_open', sa.Boolean(), server_default=sa.false(), nullable=False))
 
     # ### end Alembic commands ###
 
