@@ -1,6 +1,6 @@
 """Imports every model so that Alembic and the tests see the whole schema."""
 
-from coaction.activities.models import Activity, Participant, Registration
+from coaction.activities.models import Activity, ActivityDocument, Participant, Registration
 from coaction.audit.models import AuditEvent
 from coaction.auth.models import User, UserToken
 from coaction.commitments.models import (
@@ -41,6 +41,7 @@ from coaction.travel.models import (
 
 __all__ = [
     "Activity",
+    "ActivityDocument",
     "Participant",
     "Registration",
     "AgendaItem",

@@ -427,12 +427,20 @@ def activity_cast(org_a, org_b, org_admin_a) -> dict:
         activity=activity, name="Gäst", email="gast@example.se", state="registered", token_hash=token_hash("cast-token")
     )
     db.session.add(registration)
+    from coaction.activities.documents import add_document
+    from coaction.activities.models import DocumentKind
+    from tests.factories import tiny_pdf
+
+    draft = add_document(
+        members_activity, DocumentKind.DRAFT, tiny_pdf(), "utkast.pdf", upload_path=UPLOADS, actor=None, ip=None
+    )
     db.session.flush()
     return {
         "activity": activity,
         "members_activity": members_activity,
         "invited_b": invited_b,
         "registration": registration,
+        "activity_draft": draft,
     }
 
 

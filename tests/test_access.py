@@ -370,6 +370,14 @@ ROUTES = (
     ),
     Route("POST", "/activities/<int:activity_id>/join", frozenset({"org_admin_b"}), "/activities/{activity.id}/join"),
     Route("GET", "/organisation/activities", WITH_ORGANISATION),
+    Route("POST", "/activities/<int:activity_id>/documents", A_ADMIN_AND_OFFICE, "/activities/{activity.id}/documents"),
+    Route(
+        "GET",
+        "/activities/<int:activity_id>/documents/<int:document_id>",
+        A_AND_OFFICE | {"org_admin_b"},
+        "/activities/{members_activity.id}/documents/{activity_draft.id}",
+        hidden=True,
+    ),
     Route("POST", "/activities/<int:activity_id>/register", EVERYONE, "/activities/{activity.id}/register"),
     Route(
         "GET", "/activities/<int:activity_id>/cancel/<token>", EVERYONE, "/activities/{activity.id}/cancel/cast-token"

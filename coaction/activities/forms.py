@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from coaction.activities.labels import KIND_LABELS, ROLE_LABELS, VISIBILITY_LABELS
+from coaction.activities.labels import DOCUMENT_LABELS, KIND_LABELS, ROLE_LABELS, VISIBILITY_LABELS
 from coaction.commitments.forms import choice_list
 from coaction.core.forms import ProblemsForm, email_address, optional_int, required
 from coaction.core.status import WORK_STATUS_LABELS
@@ -31,6 +32,9 @@ PROBLEM_MESSAGES = {
     "answered": _l("This has been answered already."),
     "org_number": _l("Not a valid organisation number."),
     "closed": _l("Registration is not open for this activity."),
+    "document_empty": _l("The file is empty."),
+    "document_size": _l("The file is larger than 10 MB."),
+    "document_type": _l("Only PDF files and office documents (Word, Excel, PowerPoint, OpenDocument)."),
     "already_registered": _l("This email address is registered already."),
 }
 AMOUNT = [Optional(), NumberRange(min=0, max=10**12, message=PROBLEM_MESSAGES["negative"])]
@@ -144,3 +148,16 @@ class RegistrationForm(ProblemsForm):
 
 class CancelForm(FlaskForm):
     """Only the CSRF token: cancelling is a POST from the page the mailed link opens."""
+
+
+class DocumentForm(ProblemsForm):
+    MESSAGES = PROBLEM_MESSAGES
+
+    kind = SelectField(_l("Which text"), choices=choice_list(DOCUMENT_LABELS))
+    document = FileField(
+        _l("File (PDF or office document)"),
+        validators=[
+            FileRequired(message=_l("Choose a file.")),
+            FileSize(10 * 1024 * 1024, message=_l("The file is larger than 10 MB.")),
+        ],
+    )

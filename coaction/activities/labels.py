@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from coaction.activities.models import ActivityKind, ActivityVisibility, Answer, RegistrationState, Role
+from coaction.activities.models import ActivityKind, ActivityVisibility, Answer, DocumentKind, RegistrationState, Role
 
 KIND_LABELS = {
     ActivityKind.PROJECT: _l("Project"),
@@ -35,4 +35,8 @@ REGISTRATION_STATE_LABELS = {
     RegistrationState.REGISTERED: _l("Registered"),
     RegistrationState.WAITING: _l("Waiting list"),
     RegistrationState.CANCELLED: _l("Cancelled"),
+}
+DOCUMENT_LABELS = {
+    DocumentKind.DRAFT: _l("Draft, for the organisations taking part"),
+    DocumentKind.FINAL: _l("Final text, public with the activity"),
 }

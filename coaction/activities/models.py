@@ -167,3 +167,26 @@ class Registration(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     activity: Mapped[Activity] = relationship()
+
+
+class DocumentKind(StrEnum):
+    DRAFT = "draft"  # circulated to the organisations taking part
+    FINAL = "final"  # the text as sent: public with the activity
+
+
+class ActivityDocument(db.Model):
+    """A consultation response's draft or final text (PDF or an office document, checked by content)."""
+
+    __tablename__ = "activity_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind, name="activity_document_kind"))
+    stored_name: Mapped[str] = mapped_column(sa.String(100))
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    activity: Mapped[Activity] = relationship()

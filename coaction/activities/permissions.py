@@ -73,3 +73,13 @@ def can_remove(user: Any, participant: Participant) -> bool:
         return False
     own = has_role(user, UserRole.ORG_ADMIN) and user.organisation_id == participant.organisation_id
     return own or is_organiser(user, participant.activity)
+
+
+def can_read_document(user: Any, document) -> bool:
+    """A final text goes with the activity; a draft only to the organisations taking part and the office."""
+    from coaction.activities.models import DocumentKind
+
+    activity = document.activity
+    if not can_see_activity(user, activity):
+        return False
+    return document.kind == DocumentKind.FINAL or is_network_office(user) or takes_part(user, activity)

@@ -1,14 +1,24 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from coaction.activities import bp
-from coaction.activities.forms import ActivityFilterForm, ActivityForm, CancelForm, ParticipantForm, RegistrationForm
+from coaction.activities.documents import FOLDER as DOCUMENTS
+from coaction.activities.documents import add_document, documents_of
+from coaction.activities.forms import (
+    ActivityFilterForm,
+    ActivityForm,
+    CancelForm,
+    DocumentForm,
+    ParticipantForm,
+    RegistrationForm,
+)
 from coaction.activities.labels import (
     ANSWER_LABELS,
+    DOCUMENT_LABELS,
     KIND_LABELS,
     REGISTRATION_STATE_LABELS,
     ROLE_LABELS,
@@ -17,9 +27,11 @@ from coaction.activities.labels import (
 from coaction.activities.listing import Filters, feed_activities, find_activities
 from coaction.activities.models import (
     Activity,
+    ActivityDocument,
     ActivityKind,
     ActivityVisibility,
     Answer,
+    DocumentKind,
     Participant,
     Registration,
     RegistrationState,
@@ -29,6 +41,7 @@ from coaction.activities.permissions import (
     can_answer,
     can_ask_to_take_part,
     can_create_activity,
+    can_read_document,
     can_remove,
     can_see_activity,
     is_organiser,
@@ -60,6 +73,7 @@ from coaction.commitments.permissions import can_see_commitment, is_network_offi
 from coaction.commitments.services import focus_areas
 from coaction.core.ical import Event, ics_response
 from coaction.core.status import WorkStatus
+from coaction.core.uploads import stored_path
 from coaction.core.web import acting_user, client_ip, config_limit, render_form
 from coaction.extensions import db, limiter
 from coaction.goals.services import current_plan_year, goal_choices
@@ -78,6 +92,7 @@ def _activity_labels():
         "answer_labels": ANSWER_LABELS,
         "activity_visibility_labels": VISIBILITY_LABELS,
         "registration_state_labels": REGISTRATION_STATE_LABELS,
+        "document_labels": DOCUMENT_LABELS,
     }
 
 
@@ -183,6 +198,7 @@ def render_activity(
     activity: Activity,
     participant_form: ParticipantForm | None = None,
     registration_form: RegistrationForm | None = None,
+    document_form: DocumentForm | None = None,
 ):
     organiser = is_organiser(current_user, activity)
     if organiser and participant_form is None:
@@ -198,7 +214,9 @@ def render_activity(
         )
     return render_form(
         "activities/show.html",
-        *(form for form in (participant_form, registration_form) if form is not None),
+        *(form for form in (participant_form, registration_form, document_form) if form is not None),
+        documents=[d for d in documents_of(activity) if can_read_document(current_user, d)],
+        document_form=document_form or (DocumentForm() if organiser else None),
         registration_form=registration_form,
         registrations=registrations_of(activity) if organiser and activity.registration_open else None,
         places=places_left(activity),
@@ -484,3 +502,43 @@ def cancel_by_organiser(activity_id: int, registration_id: int):
     db.session.commit()
     flash(_("The registration is cancelled."), "success")
     return redirect(url_for("activities.show", activity_id=activity.id) + "#registration")
+
+
+@bp.post("/activities/<int:activity_id>/documents")
+@require(is_signed_in)
+@limiter.limit(form_limit)
+def upload_document(activity_id: int):
+    activity = organised_activity(activity_id)
+    form = DocumentForm()
+    if form.validate_on_submit():
+        upload = form.document.data
+        try:
+            add_document(
+                activity,
+                DocumentKind(form.kind.data),
+                upload.read(),
+                upload.filename or "",
+                upload_path=current_app.config["UPLOAD_PATH"],
+                actor=acting_user(),
+                ip=client_ip(),
+            )
+        except ActivityError as error:
+            db.session.rollback()
+            form.show_problems(error.problems)
+        else:
+            db.session.commit()
+            flash(_("The document is added."), "success")
+            return redirect(url_for("activities.show", activity_id=activity.id) + "#documents")
+    return render_activity(activity, document_form=form)
+
+
+@bp.get("/activities/<int:activity_id>/documents/<int:document_id>")
+def document(activity_id: int, document_id: int):
+    found = db.session.get(ActivityDocument, document_id)
+    if found is None or found.activity_id != activity_id or not can_read_document(current_user, found):
+        abort(404)
+    path = stored_path(found.stored_name, current_app.config["UPLOAD_PATH"], DOCUMENTS) or abort(404)
+    response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

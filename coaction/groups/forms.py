@@ -150,9 +150,11 @@ class LogFilterForm(FlaskForm):
 
     group = SelectField(_l("Group"))
     status = SelectField(_l("Status"), choices=choice_list(WORK_STATUS_LABELS, blank=_l("Every status")))
+    owner = SelectField(_l("Owner"))
     overdue = BooleanField(_l("Overdue only"))
     mine = BooleanField(_l("Mine only"))
 
-    def __init__(self, *args, groups=(), **kwargs):
+    def __init__(self, *args, groups=(), owners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.group.choices = [SelectChoice("", _l("All groups"))] + [SelectChoice(str(g.id), g.name) for g in groups]
+        self.owner.choices = [SelectChoice("", _l("Every owner"))] + [SelectChoice(str(p.id), p.name) for p in owners]

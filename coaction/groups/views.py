@@ -511,12 +511,16 @@ def note(decision_id: int):
 @require(can_read_decision_log)
 def log():
     groups = all_groups()
-    form = LogFilterForm(request.args, groups=groups)
+    owners = db.session.scalars(
+        sa.select(User).where(User.id.in_(sa.select(Decision.owner_id).distinct())).order_by(User.name_key)
+    )
+    form = LogFilterForm(request.args, groups=groups, owners=owners)
     form.validate()
     group_id = int(form.group.data) if (form.group.data or "").isdigit() else None
+    owner_id = int(form.owner.data) if (form.owner.data or "").isdigit() and len(form.owner.data) < 10 else None
     filters = LogFilters(
         group_id=group_id,
-        owner_id=current_user.id if form.mine.data else None,
+        owner_id=current_user.id if form.mine.data else owner_id,
         status=WorkStatus(form.status.data) if form.status.data in WorkStatus._value2member_map_ else None,
         overdue=bool(form.overdue.data),
     )

@@ -219,6 +219,8 @@ def test_the_decision_log_filters_and_shows_only_what_the_reader_may_see(app, cl
     sign_in(member, cast["member"], lang="en")
     mine = member.get("/decisions?mine=y").text
     assert "Försenat" in mine and "Senare" not in mine
+    owned = client.get(f"/decisions?owner={cast['member'].id}").text
+    assert "Försenat" in owned and "Senare" not in owned
     outsider = app.test_client()
     sign_in(outsider, cast["outsider"], lang="en")
     assert "0 decisions" in outsider.get("/decisions").text  # not the group's, and not published
