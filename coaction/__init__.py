@@ -69,6 +69,7 @@ FEATURES = (
     "activities",
     "groups",
     "ties",
+    "network",
 )
 
 

@@ -15,11 +15,15 @@ def demo_command() -> None:
     """Load the Södertörn demo data (idempotent). Refused in production: it makes accounts with a known password."""
     from flask import current_app
 
+    from coaction.commitments.listing import local_today
+    from coaction.network.services import refresh_network
     from coaction.seed.demo import DEMO_PASSWORD, load_demo
 
     if current_app.config["ENV"] == "production":
         raise click.ClickException("the demo makes accounts with a published password: not in production")
     logins = load_demo()
+    db.session.commit()
+    refresh_network(local_today())
     db.session.commit()
     click.echo("Demo data loaded (Södertörn). Demo logins, all with the password " + DEMO_PASSWORD + ":")
     for email, role in logins:
@@ -54,6 +58,13 @@ def demo_command() -> None:
     help="Organisations taking part in activities, in all (the leads included), about.",
 )
 @click.option("--decisions", type=click.IntRange(min=0), default=0, show_default=True, help="Decisions of groups.")
+@click.option(
+    "--ties",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Confirmed ties, clustered by municipality and sector around a few hubs, about.",
+)
 def synth_command(
     orgs: int,
     seed: int,
@@ -64,8 +75,11 @@ def synth_command(
     activities: int,
     participations: int,
     decisions: int,
+    ties: int,
 ) -> None:
-    """Synthetic data at any scale for benchmarks, inserted in bulk."""
+    """Synthetic data at any scale for benchmarks, inserted in bulk. The network is marked as changed; compute it
+    with network-refresh."""
+    from coaction.network.services import mark_dirty
     from coaction.seed.demo import load_reference_data
     from coaction.seed.synth import (
         SynthError,
@@ -75,6 +89,7 @@ def synth_command(
         synth_invitations,
         synth_organisations,
         synth_surveys,
+        synth_ties,
         synth_users,
     )
 
@@ -94,15 +109,32 @@ def synth_command(
             joint = synth_activities(seed, activities, participations, progress=bar.update)
         with click.progressbar(length=decisions, label="Decisions") as bar:
             decided = synth_decisions(seed, decisions, progress=bar.update)
+        with click.progressbar(length=ties, label="Ties") as bar:
+            tied = synth_ties(seed, ties, progress=bar.update)
     except SynthError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
+    mark_dirty(queue=False)  # bulk inserts pass by the ORM's change tracking
     click.echo(
         f"{orgs} organisations, {users} users, {invitations} invitations, {made[0]} commitments, {made[1]} progress "
         f"reports, {surveyed[0]} surveys, {surveyed[1]} survey answers, {joint[0]} activities, {joint[1]} "
-        f"participations and {decided} decisions made with seed {seed}."
+        f"participations, {decided} decisions and {tied} ties made with seed {seed}."
     )
+
+
+@coaction_cli.command("network-refresh")
+def network_refresh_command() -> None:
+    """Measure the collaboration network now and store the snapshot the pages read (the background job does the
+    same after changes); prints the seconds of each step."""
+    from coaction.commitments.listing import local_today
+    from coaction.network.services import refresh_network
+
+    measured = refresh_network(local_today())
+    db.session.commit()
+    for timings in measured:
+        steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.steps.items())
+        click.echo(f"{timings.scope}: {steps}")
 
 
 @coaction_cli.command("create-admin")

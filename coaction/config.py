@@ -35,6 +35,18 @@ def number(name: str, default: int) -> int:
         raise ConfigError(f"COACTION_{name} must be a whole number, not {value!r}") from error
 
 
+def kind_factors(text: str) -> dict[str, float]:
+    """ "working_group=1.5,funding=0.5" as a dict."""
+    factors = {}
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        kind, _, value = part.partition("=")
+        try:
+            factors[kind.strip()] = float(value)
+        except ValueError as error:
+            raise ConfigError(f"COACTION_NETWORK_KIND_FACTORS: {part!r} is not kind=number") from error
+    return factors
+
+
 def database_url(url: str) -> str:
     """SQLAlchemy reads postgresql:// as psycopg2; this project uses psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
@@ -103,9 +115,23 @@ def load(overrides: dict | None = None) -> dict:
         "FORM_RATE_LIMIT": setting("FORM_RATE_LIMIT", "20 per minute;200 per hour"),
         "INVITE_RATE_LIMIT": setting("INVITE_RATE_LIMIT", "30 per hour"),
         "REGISTRATION_RATE_LIMIT": setting("REGISTRATION_RATE_LIMIT", "20 per minute;200 per hour"),
+        # Introduction requests land in other organisations' mailboxes: few per organisation admin.
+        "INTRODUCTION_RATE_LIMIT": setting("INTRODUCTION_RATE_LIMIT", "10 per hour;30 per day"),
         # Per survey and address: generous, since a whole office may answer from behind one address.
         "SURVEY_RATE_LIMIT": setting("SURVEY_RATE_LIMIT", "60 per minute;1000 per hour"),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # The collaboration network: recomputed in the background after a change (off: only network-refresh).
+        "NETWORK_AUTO_REFRESH": flag("NETWORK_AUTO_REFRESH", True),
+        # Exact betweenness is cubic; above this many organisations it is sampled from this many sources
+        # (tests/benchmarks/bench_network.py measured both).
+        "NETWORK_EXACT_BETWEENNESS_UP_TO": number("NETWORK_EXACT_BETWEENNESS_UP_TO", 1000),
+        "NETWORK_BETWEENNESS_SAMPLE": number("NETWORK_BETWEENNESS_SAMPLE", 200),
+        # Above this many organisations the drawing shows communities, each opened on its own.
+        "NETWORK_DRAWN_AT_MOST": number("NETWORK_DRAWN_AT_MOST", 2000),
+        # A pair's weight halves every this many years since it last worked together (0: never).
+        "NETWORK_HALF_LIFE_YEARS": number("NETWORK_HALF_LIFE_YEARS", 3),
+        # A factor per kind of edge ("activity", "working_group", a tie's kind); a kind not named counts 1.
+        "NETWORK_KIND_FACTORS": kind_factors(setting("NETWORK_KIND_FACTORS", "")),
     }
     config.update(overrides)
     if not config["SECRET_KEY"]:

@@ -26,6 +26,14 @@ from coaction.groups.models import (
 from coaction.invitations.models import Invitation, InvitationBatch
 from coaction.mail.models import OutgoingMail
 from coaction.members.models import MembershipApplication, MembershipEvent, Organisation
+from coaction.network.models import (
+    DismissedSuggestion,
+    Introduction,
+    NetworkEdge,
+    NetworkNode,
+    NetworkSnapshot,
+    NetworkState,
+)
 from coaction.regions.models import Municipality, MunicipalityFigure
 from coaction.ties.models import Tie
 from coaction.travel.models import (
@@ -67,6 +75,12 @@ __all__ = [
     "InvitationBatch",
     "MembershipApplication",
     "MembershipEvent",
+    "DismissedSuggestion",
+    "Introduction",
+    "NetworkEdge",
+    "NetworkNode",
+    "NetworkSnapshot",
+    "NetworkState",
     "Municipality",
     "MunicipalityFigure",
     "Organisation",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from coaction.core.settings import get_setting, is_demo
@@ -16,14 +20,27 @@ NAVIGATION = (
     ("members.directory", _l("Members")),
     ("commitments.index", _l("Commitments")),
     ("activities.index", _l("Activities")),
-    (None, _l("Network")),
+    ("network.index", _l("Network")),
     ("goals.index", _l("Goals")),
     (None, _l("Open data")),
     ("members.join", _l("Join")),
 )
 
 
+@lru_cache
+def _number_symbols(locale: str) -> dict[int, str]:
+    return {ord(","): get_group_symbol(locale), ord("."): get_decimal_symbol(locale)}
+
+
+def fixed(value: float, digits: int = 0) -> str:
+    """A number with `digits` decimals, grouped, in the page's locale: what numberformat and decimalformat give,
+    without parsing a number pattern for every cell of a long table (measured: most of a 50-row page's time)."""
+    return f"{value:,.{digits}f}".translate(_number_symbols(str(get_locale())))
+
+
 def init_templating(app: Flask) -> None:
+    app.add_template_filter(fixed)
+
     @app.context_processor
     def _site_context():
         return {

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from coaction import create_app
 from coaction.config import database_url as driver_url
 from coaction.extensions import db
+from coaction.jobs import wait_for_background_jobs
 
 RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:8]
 UPLOADS = tempfile.mkdtemp(prefix="coaction-test-uploads-")
@@ -86,6 +87,7 @@ def app_config(database_url: str, **overrides) -> dict:
         "REDIS_PREFIX": f"coaction-test-{RUN_ID}-{WORKER}:",
         "SERVER_NAME": None,
         "UPLOAD_PATH": UPLOADS,
+        "NETWORK_AUTO_REFRESH": False,  # a test that wants the background refresh turns it on
         **overrides,
     }
 
@@ -130,6 +132,7 @@ def app(request, database_url):
     app.test_client_class = FreshContextClient  # every client of the test, not only the `client` fixture
     with app.app_context():
         yield app
+        wait_for_background_jobs()  # a job a request started (a recompute) must not write into the next test
         db.session.remove()
         empty_all_tables()
         db.engine.dispose()
@@ -269,6 +272,7 @@ def people(app):
     cast |= activity_cast(org_a, org_b, cast["org_admin_a"])
     cast |= group_cast(cast["org_admin_a"], cast["member_a"])
     cast |= tie_cast(org_a, org_b, cast["org_admin_a"])
+    cast |= network_cast(org_a, org_b, cast["org_admin_b"])
     db.session.commit()
     return {"org_a": org_a, "org_b": org_b, **cast}
 
@@ -355,6 +359,57 @@ def tie_cast(org_a, org_b, org_admin_a) -> dict:
     db.session.add(tie)
     db.session.flush()
     return {"tie": tie}
+
+
+def network_cast(org_a, org_b, org_admin_b) -> dict:
+    """Snapshots of A and B working together (written directly: computing them for every test costs), and B's
+    request to be introduced to A, waiting for A's admins."""
+    from datetime import date
+
+    from coaction.network.graph import Facts, Weights, build_graph, figures
+    from coaction.network.models import (
+        Introduction,
+        IntroductionState,
+        NetworkEdge,
+        NetworkNode,
+        NetworkSnapshot,
+        Scope,
+    )
+    from coaction.ties.models import TieKind
+
+    pair = {org_a.id: Facts("business"), org_b.id: Facts("business")}
+    whole = figures(build_graph([], pair, today=date(2026, 1, 1), weights=Weights())).as_dict()
+    for scope in Scope:
+        snapshot = NetworkSnapshot(
+            scope=scope, seconds=0.1, organisations=2, ties=1, figures=whole, growth=[], sector_pairs=[],
+            communities=[], community_ties=[],
+        )  # fmt: skip
+        db.session.add(snapshot)
+        db.session.flush()
+        for organisation in (org_a, org_b):
+            db.session.add(
+                NetworkNode(
+                    snapshot_id=snapshot.id, organisation_id=organisation.id, degree=1, weighted_degree=1.0,
+                    betweenness=0.0, pagerank=0.5, clustering=0.0, community=0, articulation=False, x=0.5, y=0.5,
+                )
+            )  # fmt: skip
+        db.session.add(
+            NetworkEdge(
+                snapshot_id=snapshot.id, a_id=min(org_a.id, org_b.id), b_id=max(org_a.id, org_b.id),
+                kinds="activity", weight=1.0, first_seen=date(2025, 1, 1), last_seen=date(2026, 1, 1),
+            )
+        )  # fmt: skip
+    introduction = Introduction(
+        organisation=org_b,
+        partner=org_a,
+        kind=TieKind.RESEARCH,
+        message="Vi vill gärna träffas.",
+        state=IntroductionState.REQUESTED,
+        requested_by_id=org_admin_b.id,
+    )
+    db.session.add(introduction)
+    db.session.flush()
+    return {"introduction": introduction}
 
 
 def group_cast(chair, member) -> dict:

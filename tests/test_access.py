@@ -476,6 +476,32 @@ ROUTES = (
     Route(
         "POST", "/ties/<int:tie_id>/answer", frozenset({"org_admin_b"}), "/ties/{tie.id}/answer", {"answer": "accept"}
     ),
+    # the network
+    Route("GET", "/network", EVERYONE),
+    Route("GET", "/network.json", EVERYONE),
+    Route("GET", "/network/export.<fmt>", EVERYONE, "/network/export.graphml"),
+    Route("GET", "/coordinator/network", COORDINATORS),
+    Route("POST", "/coordinator/network", COORDINATORS),
+    Route("GET", "/organisation/network", ORG_ADMINS),
+    Route(
+        "POST",
+        "/organisation/network/suggestions/<int:candidate_id>/introduce",
+        frozenset({"org_admin_a"}),
+        "/organisation/network/suggestions/{org_b.id}/introduce",
+    ),
+    Route(
+        "POST",
+        "/organisation/network/suggestions/<int:candidate_id>/dismiss",
+        frozenset({"org_admin_a"}),
+        "/organisation/network/suggestions/{org_b.id}/dismiss",
+    ),
+    Route(
+        "POST",
+        "/network/introductions/<int:introduction_id>/answer",
+        frozenset({"org_admin_a"}),
+        "/network/introductions/{introduction.id}/answer",
+        {"answer": "decline"},
+    ),
     Route(
         "POST",
         "/ties/<int:tie_id>/end",

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from coaction.extensions import db
+
+BATCH = 2_000
 
 
 @contextmanager
@@ -20,3 +27,14 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def insert_in_batches(model: type, rows: Iterable[dict], progress: Callable[[int], None] = lambda n: None) -> int:
+    """Bulk INSERTs of BATCH rows at a time, reporting each batch; returns how many rows went in."""
+    inserted = 0
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, BATCH)):
+        db.session.execute(sa.insert(model), batch)
+        progress(len(batch))
+        inserted += len(batch)
+    return inserted

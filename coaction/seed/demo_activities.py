@@ -208,5 +208,5 @@ def load_tie_demo() -> None:
         return
     for name, partner, kind, starts_on in TIES:
         add_tie(organisation(name), organisation(partner).id, TieKind(kind), starts_on=starts_on,
-                note="Påhittad för demon.", by_office=True, actor="demo", ip=None)  # fmt: skip
+                note="Påhittad för demon.", confirmed=True, actor="demo", ip=None)  # fmt: skip
     db.session.flush()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 import random
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import sqlalchemy as sa
 
+from coaction.core.bulk import insert_in_batches
 from coaction.core.types import casefold_key, utcnow
 from coaction.extensions import db
 from coaction.members.models import PUBLIC_STATUSES as PUBLIC
@@ -16,7 +16,6 @@ from coaction.members.models import MembershipStatus, Organisation, Sector
 from coaction.members.orgnr import OrgNumber
 from coaction.regions.models import Municipality
 
-BATCH = 2_000
 _FIRST = ("Grön", "Norr", "Söder", "Sjö", "Skog", "Berg", "Ström", "Ljus", "Vind", "Sol", "Älv", "Hav")
 _SECOND = ("kraft", "bygg", "logistik", "energi", "data", "fastigheter", "transport", "teknik", "miljö", "gruppen")
 _FORMS = ("AB", "AB", "AB", "Ekonomisk förening", "Stiftelsen", "Handelsbolag")
@@ -82,17 +81,6 @@ def synth_organisations(count: int, seed: int, progress: Callable[[int], None] =
         raise SynthError(f"organisations for seed {seed} exist already; use another --seed or a fresh database")
     municipalities = list(db.session.scalars(sa.select(Municipality).order_by(Municipality.code)))
     return insert_in_batches(Organisation, _rows(count, seed, municipalities), progress)
-
-
-def insert_in_batches(model: type, rows: Iterable[dict], progress: Callable[[int], None]) -> int:
-    """Bulk INSERTs of BATCH rows at a time, reporting each batch; returns how many rows went in."""
-    inserted = 0
-    rows = iter(rows)
-    while batch := list(itertools.islice(rows, BATCH)):
-        db.session.execute(sa.insert(model), batch)
-        progress(len(batch))
-        inserted += len(batch)
-    return inserted
 
 
 def synth_users(seed: int, per_organisation: int, progress: Callable[[int], None] = lambda n: None) -> int:
@@ -462,3 +450,66 @@ def synth_decisions(seed: int, decisions_total: int, progress: Callable[[int], N
         ),  # fmt: skip
         progress,
     )
+
+
+def synth_ties(seed: int, ties_total: int, progress: Callable[[int], None] = lambda n: None) -> int:
+    """About `ties_total` confirmed ties among the seed's members and external organisations, clustered as real
+    networks are: most within the same municipality and sector, many within the municipality, some with the few
+    hubs (one in a hundred), the rest anywhere. Started over 2019–2026, so the network grows year by year."""
+    from datetime import timedelta
+
+    from coaction.ties.models import Tie, TieKind, TieState
+
+    if ties_total == 0:
+        return 0
+    rng = random.Random(seed + 6)  # noqa: S311  # nosec B311
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.municipality_id, Organisation.sector).where(
+            Organisation.slug.like(f"synth-{seed}-%"),
+            Organisation.status.in_((*PUBLIC, MembershipStatus.EXTERNAL)),
+        )
+    ).all()
+    if len(rows) < 2:
+        raise SynthError("ties need at least two of the seed's members: give --orgs")
+    ids = [row.id for row in rows]
+    place = {row.id: row.municipality_id for row in rows}
+    cluster = {row.id: (row.municipality_id, row.sector) for row in rows}
+    clusters: dict = {}
+    municipalities: dict = {}
+    for row in rows:
+        clusters.setdefault(cluster[row.id], []).append(row.id)
+        municipalities.setdefault(place[row.id], []).append(row.id)
+    hubs = rng.sample(ids, max(1, len(ids) // 100))
+    kinds, now, first_day = list(TieKind), utcnow(), date(2019, 1, 1)
+    made: set[tuple[int, int]] = set()
+    ties = []
+    for _attempt in range(ties_total * 4):
+        if len(ties) == ties_total:
+            break
+        one = rng.choice(ids)
+        draw = rng.random()
+        pool = (
+            clusters[cluster[one]]
+            if draw < 0.6
+            else municipalities[place[one]]
+            if draw < 0.8
+            else hubs
+            if draw < 0.9
+            else ids
+        )
+        other = rng.choice(pool)
+        pair = (min(one, other), max(one, other))
+        if one == other or pair in made:
+            continue
+        made.add(pair)
+        ties.append(
+            {
+                "organisation_id": one,
+                "partner_id": other,
+                "kind": rng.choice(kinds),
+                "state": TieState.CONFIRMED,
+                "starts_on": first_day + timedelta(days=rng.randrange(0, 2900)),
+                "created_at": now,
+            }
+        )
+    return insert_in_batches(Tie, ties, progress)

@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from coaction.activities.models import Activity, Answer, Participant
+from coaction.activities.models import Activity, ActivityVisibility, Answer, Participant
 from coaction.audit.services import record
 from coaction.auth.models import User
 from coaction.core.bulk import collector_paused
@@ -35,11 +35,12 @@ def add_tie(
     starts_on: date,
     ends_on: date | None = None,
     note: str | None = None,
-    by_office: bool,
+    confirmed: bool,
     actor,
     ip: str | None,
 ) -> Tie:
-    """The office's tie holds at once; an organisation's is a proposal the partner's admins answer (mailed)."""
+    """A confirmed tie (the office's, an accepted introduction) holds at once; otherwise it is a proposal the
+    partner's admins answer (mailed)."""
     partner = db.session.get(Organisation, partner_id) if partner_id else None
     allowed = (*PUBLIC_STATUSES, MembershipStatus.EXTERNAL)
     problems = {}
@@ -55,17 +56,17 @@ def add_tie(
         organisation=organisation,
         partner=partner,
         kind=kind,
-        state=TieState.CONFIRMED if by_office else TieState.PROPOSED,
+        state=TieState.CONFIRMED if confirmed else TieState.PROPOSED,
         starts_on=starts_on,
         ends_on=ends_on,
         note=(note or "").strip()[:300] or None,
         proposed_by_id=getattr(actor, "id", None),
-        answered_at=utcnow() if by_office else None,
+        answered_at=utcnow() if confirmed else None,
     )
     db.session.add(tie)
     db.session.flush()
     record(actor, "tie.added", organisation, {"partner_id": partner.id, "kind": kind, "state": tie.state}, ip)
-    if not by_office:
+    if not confirmed:
         for admin in admins_of(partner):
             queue_mail(admin.email, "tie_proposed", admin.locale, tie=tie, person=admin)
     return tie
@@ -111,9 +112,9 @@ def all_ties() -> list[Tie]:
     return list(db.session.scalars(sa.select(Tie).order_by(Tie.created_at.desc(), Tie.id.desc())))
 
 
-def network_edges(today: date) -> list[Edge]:
-    """Every collaboration edge: three plain queries (rows as they are stored, codes as text), then the pure
-    computation (edges.py)."""
+def network_edges(today: date, *, public_only: bool = False) -> list[Edge]:
+    """Every collaboration edge (`public_only`: leaving out members-only activities): three plain queries (rows
+    as they are stored, codes as text), then the pure computation (edges.py)."""
     as_text = sa.String()
     participations = (
         sa.select(
@@ -126,6 +127,8 @@ def network_edges(today: date) -> list[Edge]:
         .join(Activity)
         .where(Participant.answer == Answer.ACCEPTED)
     )
+    if public_only:
+        participations = participations.where(Activity.visibility == ActivityVisibility.PUBLIC)
     memberships = (
         sa.select(GroupMember.group_id, User.organisation_id, GroupMember.starts_on, GroupMember.ends_on)
         .join(User, User.id == GroupMember.user_id)

@@ -48,7 +48,7 @@ def save_tie(form: TieForm, organisation: Organisation | None, *, office: bool) 
             starts_on=form.starts_on.data,
             ends_on=form.ends_on.data,
             note=form.note.data,
-            by_office=office,
+            confirmed=office,
             actor=acting_user(),
             ip=client_ip(),
         )

@@ -165,7 +165,7 @@ def test_synth_activities_participations_and_decisions(runner):
     args = ["coaction", "synth", "--orgs", "30", "--seed", "5", "--users-per-org", "0"]
     result = runner.invoke(args=[*args, "--activities", "40", "--participations", "200", "--decisions", "120"])
     assert result.exit_code == 0, result.output
-    assert "40 activities, 200 participations and 120 decisions" in result.output
+    assert "40 activities, 200 participations, 120 decisions and 0 ties" in result.output
     assert count(Activity) == 40 and count(Participant) == 200 and count(Decision) == 120
     leads = db.session.scalars(sa.select(Participant.activity_id).where(Participant.role == "lead")).all()
     assert sorted(leads) == sorted(db.session.scalars(sa.select(Activity.id)))  # one lead each
