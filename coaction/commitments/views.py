@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -80,6 +80,7 @@ from coaction.commitments.services import (
 from coaction.core.settings import set_setting
 from coaction.core.spreadsheet import spreadsheet_csv
 from coaction.core.tables import TableError
+from coaction.core.uploads import private_download
 from coaction.core.web import acting_user, client_ip, config_limit, csv_delimiter, csv_download, render_form
 from coaction.extensions import db, limiter
 from coaction.goals.services import current_plan_year, goal_choices
@@ -236,16 +237,12 @@ def evidence(commitment_id: int, report_id: int):
     if progress is None or progress.commitment_id != commitment.id:
         abort(404)
     path = evidence_path(progress.evidence_file, current_app.config["UPLOAD_PATH"]) or abort(404)
-    response = send_file(
+    return private_download(
         path,
-        mimetype=progress.evidence_type,
-        download_name=progress.evidence_name or path.name,
+        progress.evidence_type,
+        progress.evidence_name or path.name,
         as_attachment=progress.evidence_type == "application/pdf",
-        max_age=0,
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 def commitment_form(commitment: Commitment | None, organisation: Organisation, **kwargs) -> CommitmentForm:

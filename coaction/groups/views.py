@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from coaction.commitments.permissions import is_network_member, is_network_offic
 from coaction.core.forms import EndDateForm
 from coaction.core.ical import Event, ics_response
 from coaction.core.status import WorkStatus
-from coaction.core.uploads import stored_path
+from coaction.core.uploads import private_download, stored_path
 from coaction.core.web import acting_user, client_ip, config_limit, render_form
 from coaction.extensions import db, limiter
 from coaction.groups import bp
@@ -432,10 +432,7 @@ def document(slug: str, meeting_id: int, document_id: int):
     if found is None or found.meeting_id != meeting.id or not can_see_details(current_user, meeting):
         abort(404)
     path = stored_path(found.stored_name, current_app.config["UPLOAD_PATH"], FOLDER) or abort(404)
-    response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.filename)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return private_download(path, found.content_type, found.filename)
 
 
 @bp.post("/groups/<slug>/meetings/<int:meeting_id>/items/<int:item_id>/decisions")
