@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,13 +12,13 @@ from sqlalchemy.orm import selectinload
 
 from coaction.audit.services import record
 from coaction.auth.models import User
+from coaction.core.documents import add_stored_document
 from coaction.core.pagination import Page, paginate
 from coaction.core.status import WorkStatus
 from coaction.core.text import slugify
 from coaction.core.types import utcnow
-from coaction.core.uploads import store_file
 from coaction.extensions import db
-from coaction.groups.documents import CONTENT_TYPES, FOLDER, DocumentError, document_kind
+from coaction.groups.documents import FOLDER
 from coaction.groups.models import (
     AgendaItem,
     Decision,
@@ -189,20 +190,15 @@ def publish_minutes(meeting: Meeting, *, actor, ip) -> None:
 
 
 def add_document(meeting: Meeting, data: bytes, filename: str, *, upload_path: str, actor, ip) -> MeetingDocument:
-    try:
-        kind = document_kind(data)
-    except DocumentError as error:
-        raise GroupError({"document": f"document_{error.code}"}) from error
-    stored = store_file(data, upload_path, FOLDER, kind)
-    document = MeetingDocument(
-        stored_name=stored,
-        filename=(filename or f"dokument.{kind}")[:200],
-        content_type=CONTENT_TYPES[kind],
-        size=len(data),
-        uploaded_by_id=getattr(actor, "id", None),
+    document = add_stored_document(
+        partial(MeetingDocument, meeting=meeting),
+        data,
+        filename,
+        folder=FOLDER,
+        upload_path=upload_path,
+        actor=actor,
+        error=GroupError,
     )
-    meeting.documents.append(document)
-    db.session.flush()
     record(actor, "meeting.document_added", meeting.group, {"meeting_id": meeting.id, "file": document.filename}, ip)
     return document
 
