@@ -74,7 +74,7 @@ from coaction.commitments.services import focus_areas
 from coaction.core.ical import Event, ics_response
 from coaction.core.status import WorkStatus
 from coaction.core.uploads import private_download, stored_path
-from coaction.core.web import acting_user, client_ip, config_limit, render_form
+from coaction.core.web import acting_user, client_ip, config_limit, render_form, saved
 from coaction.extensions import db, limiter
 from coaction.goals.services import current_plan_year, goal_choices
 from coaction.members.models import PUBLIC_STATUSES, MembershipStatus, Organisation, Sector
@@ -299,21 +299,22 @@ def details_from(form: ActivityForm) -> ActivityDetails:
 
 def save_activity(form: ActivityForm, activity: Activity | None):
     """Creates (activity None) or changes the activity; the form again with its problems when something is wrong."""
-    if form.validate_on_submit():
-        try:
-            if activity is None:
-                lead = None if is_network_office(current_user) else current_user.organisation
-                activity = create_activity(details_from(form), lead=lead, actor=acting_user(), ip=client_ip())
-            else:
-                update_activity(activity, details_from(form), actor=acting_user(), ip=client_ip())
-        except ActivityError as error:
-            db.session.rollback()
-            form.show_problems(error.problems)
-        else:
-            db.session.commit()
-            flash(_("The activity is saved."), "success")
-            return redirect(url_for("activities.show", activity_id=activity.id))
-    return render_form("activities/edit.html", form, form=form, activity=activity)
+
+    def write() -> Activity:
+        if activity is None:
+            lead = None if is_network_office(current_user) else current_user.organisation
+            return create_activity(details_from(form), lead=lead, actor=acting_user(), ip=client_ip())
+        update_activity(activity, details_from(form), actor=acting_user(), ip=client_ip())
+        return activity
+
+    return saved(
+        form,
+        write,
+        ActivityError,
+        _("The activity is saved."),
+        lambda written: redirect(url_for("activities.show", activity_id=written.id)),
+        lambda f: render_form("activities/edit.html", f, form=f, activity=activity),
+    )
 
 
 @bp.route("/activities/new", methods=["GET", "POST"])
@@ -344,29 +345,31 @@ def edit(activity_id: int):
 def add(activity_id: int):
     activity = organised_activity(activity_id)
     form = ParticipantForm(organisations=participant_choices(activity))
-    if form.validate_on_submit():
-        try:
-            if form.organisation.data is None:
-                if not is_network_office(current_user):
-                    abort(403)  # only the office adds organisations to the register
-                organisation = add_external_organisation(
-                    form.external_name.data,
-                    sector=Sector(form.external_sector.data),
-                    org_number=form.external_number.data,
-                    actor=acting_user(),
-                    ip=client_ip(),
-                )
-            else:
-                organisation = db.session.get(Organisation, form.organisation.data)
-            add_participant(activity, organisation, Role(form.role.data), actor=acting_user(), ip=client_ip())
-        except ActivityError as error:
-            db.session.rollback()
-            form.show_problems(error.problems)
+
+    def write() -> Organisation:
+        if form.organisation.data is None:
+            if not is_network_office(current_user):
+                abort(403)  # only the office adds organisations to the register
+            organisation = add_external_organisation(
+                form.external_name.data,
+                sector=Sector(form.external_sector.data),
+                org_number=form.external_number.data,
+                actor=acting_user(),
+                ip=client_ip(),
+            )
         else:
-            db.session.commit()
-            flash(_("%(name)s is added.", name=organisation.name), "success")
-            return redirect(url_for("activities.show", activity_id=activity.id) + "#participants")
-    return render_activity(activity, form)
+            organisation = db.session.get(Organisation, form.organisation.data)
+        add_participant(activity, organisation, Role(form.role.data), actor=acting_user(), ip=client_ip())
+        return organisation
+
+    return saved(
+        form,
+        write,
+        ActivityError,
+        lambda organisation: _("%(name)s is added.", name=organisation.name),
+        lambda _result: redirect(url_for("activities.show", activity_id=activity.id) + "#participants"),
+        lambda f: render_activity(activity, f),
+    )
 
 
 def participant_of_activity(activity: Activity, participant_id: int) -> Participant:
@@ -442,38 +445,35 @@ def mine():
     )
 
 
+def registered_message(registration: Registration) -> str:
+    if registration.state == RegistrationState.REGISTERED:
+        return _("You are registered. A confirmation is on its way to %(email)s.", email=registration.email)
+    return _("The event is full: you are on the waiting list. We mail %(email)s if a place frees up.",
+             email=registration.email)  # fmt: skip
+
+
 @bp.post("/activities/<int:activity_id>/register")
 @limiter.limit(config_limit("REGISTRATION_RATE_LIMIT"))
 def register_for(activity_id: int):
     activity = visible_activity(activity_id)
     form = RegistrationForm()
-    if form.validate_on_submit():
-        try:
-            registration = register(
-                activity,
-                name=form.name.data,
-                email=form.email.data,
-                organisation_name=form.organisation_name.data,
-                locale=locale(),
-                today=local_today(),
-                actor=acting_user() if current_user.is_authenticated else None,
-                ip=client_ip(),
-            )
-        except ActivityError as error:
-            db.session.rollback()
-            form.show_problems(error.problems)
-        else:
-            db.session.commit()
-            if registration.state == RegistrationState.REGISTERED:
-                flash(
-                    _("You are registered. A confirmation is on its way to %(email)s.", email=registration.email),
-                    "success",
-                )
-            else:
-                flash(_("The event is full: you are on the waiting list. We mail %(email)s if a place frees up.",
-                        email=registration.email), "success")  # fmt: skip
-            return redirect(url_for("activities.show", activity_id=activity.id) + "#registration")
-    return render_activity(activity, registration_form=form)
+    return saved(
+        form,
+        lambda: register(
+            activity,
+            name=form.name.data,
+            email=form.email.data,
+            organisation_name=form.organisation_name.data,
+            locale=locale(),
+            today=local_today(),
+            actor=acting_user() if current_user.is_authenticated else None,
+            ip=client_ip(),
+        ),
+        ActivityError,
+        registered_message,
+        lambda _result: redirect(url_for("activities.show", activity_id=activity.id) + "#registration"),
+        lambda f: render_activity(activity, registration_form=f),
+    )
 
 
 @bp.route("/activities/<int:activity_id>/cancel/<token>", methods=["GET", "POST"])
@@ -510,26 +510,27 @@ def cancel_by_organiser(activity_id: int, registration_id: int):
 def upload_document(activity_id: int):
     activity = organised_activity(activity_id)
     form = DocumentForm()
-    if form.validate_on_submit():
+
+    def write():
         upload = form.document.data
-        try:
-            add_document(
-                activity,
-                DocumentKind(form.kind.data),
-                upload.read(),
-                upload.filename or "",
-                upload_path=current_app.config["UPLOAD_PATH"],
-                actor=acting_user(),
-                ip=client_ip(),
-            )
-        except ActivityError as error:
-            db.session.rollback()
-            form.show_problems(error.problems)
-        else:
-            db.session.commit()
-            flash(_("The document is added."), "success")
-            return redirect(url_for("activities.show", activity_id=activity.id) + "#documents")
-    return render_activity(activity, document_form=form)
+        add_document(
+            activity,
+            DocumentKind(form.kind.data),
+            upload.read(),
+            upload.filename or "",
+            upload_path=current_app.config["UPLOAD_PATH"],
+            actor=acting_user(),
+            ip=client_ip(),
+        )
+
+    return saved(
+        form,
+        write,
+        ActivityError,
+        _("The document is added."),
+        lambda _result: redirect(url_for("activities.show", activity_id=activity.id) + "#documents"),
+        lambda f: render_activity(activity, document_form=f),
+    )
 
 
 @bp.get("/activities/<int:activity_id>/documents/<int:document_id>")

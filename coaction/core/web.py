@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, flash, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
+
+from coaction.extensions import db
+
+T = TypeVar("T")
 
 
 def config_limit(key: str) -> Callable[[], str]:
@@ -38,6 +44,31 @@ def render_form(template: str, *forms, **context):
     """Render a page with forms; 422 when a submitted form has errors, so clients see the refusal."""
     failed = request.method == "POST" and any(form.errors for form in forms)
     return render_template(template, **context), 422 if failed else 200
+
+
+def saved(
+    form,
+    write: Callable[[], T],
+    error: type[Exception],
+    message: str | Callable[[T], str],
+    done: Callable[[T], ResponseReturnValue],
+    again: Callable[[Any], ResponseReturnValue],
+) -> ResponseReturnValue:
+    """The shape the form posts share: the form checked, then written by `write` (the service call). When the
+    service refuses with its `error`, the session is rolled back and `again(form)` shows the form with the problems
+    by their fields; else the change is committed, `message` flashed (or `message(result)`, where it names what
+    `write` returned) and `done(result)` is the answer, a redirect. A GET or a form with errors is `again(form)`."""
+    if form.validate_on_submit():
+        try:
+            result = write()
+        except error as refused:
+            db.session.rollback()
+            form.show_problems(refused.problems)
+        else:
+            db.session.commit()
+            flash(message(result) if callable(message) else message, "success")
+            return done(result)
+    return again(form)
 
 
 def csv_delimiter() -> str:

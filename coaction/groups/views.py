@@ -13,7 +13,7 @@ from coaction.core.forms import EndDateForm
 from coaction.core.ical import Event, ics_response
 from coaction.core.status import WorkStatus
 from coaction.core.uploads import private_download, stored_path
-from coaction.core.web import acting_user, client_ip, config_limit, render_form
+from coaction.core.web import acting_user, client_ip, config_limit, render_form, saved
 from coaction.extensions import db, limiter
 from coaction.groups import bp
 from coaction.groups.documents import FOLDER
@@ -134,25 +134,22 @@ def meetings_feed(slug: str):
 
 def save_group_form(group: WorkingGroup | None):
     form = GroupForm(obj=group)
-    if form.validate_on_submit():
-        try:
-            group = save_group(
-                group,
-                name=form.name.data,
-                purpose=form.purpose.data,
-                started_on=form.started_on.data,
-                wound_up_on=form.wound_up_on.data,
-                actor=acting_user(),
-                ip=client_ip(),
-            )
-        except GroupError as error:
-            db.session.rollback()
-            form.show_problems(error.problems)
-        else:
-            db.session.commit()
-            flash(_("The group is saved."), "success")
-            return redirect(url_for("groups.show", slug=group.slug))
-    return render_form("groups/edit.html", form, form=form, group=group)
+    return saved(
+        form,
+        lambda: save_group(
+            group,
+            name=form.name.data,
+            purpose=form.purpose.data,
+            started_on=form.started_on.data,
+            wound_up_on=form.wound_up_on.data,
+            actor=acting_user(),
+            ip=client_ip(),
+        ),
+        GroupError,
+        _("The group is saved."),
+        lambda saved_group: redirect(url_for("groups.show", slug=saved_group.slug)),
+        lambda f: render_form("groups/edit.html", f, form=f, group=group),
+    )
 
 
 @bp.route("/coordinator/groups/new", methods=["GET", "POST"])
@@ -169,28 +166,13 @@ def edit(slug: str):
     return save_group_form(group_or_404(slug))
 
 
-def saved(form, write, message: str, again, anchor: str = ""):
-    """The shared shape of the small forms: checked, written by `write`, or shown again by `again(form)`."""
-    if form.validate_on_submit():
-        try:
-            write()
-        except GroupError as error:
-            db.session.rollback()
-            form.show_problems(error.problems)
-        else:
-            db.session.commit()
-            flash(message, "success")
-            return None
-    return again(form)
-
-
 @bp.post("/groups/<slug>/members")
 @require(can_manage_groups)
 @limiter.limit(form_limit)
 def members(slug: str):
     group = group_or_404(slug)
     form = MemberForm(people=active_people())
-    shown = saved(
+    return saved(
         form,
         lambda: add_member(
             group,
@@ -201,10 +183,11 @@ def members(slug: str):
             actor=acting_user(),
             ip=client_ip(),
         ),  # fmt: skip
+        GroupError,
         _("The person is added to the group."),
+        lambda _result: redirect(url_for("groups.show", slug=group.slug) + "#members"),
         lambda f: render_group(group, member_form=f),
     )
-    return shown or redirect(url_for("groups.show", slug=group.slug) + "#members")
 
 
 @bp.post("/groups/<slug>/members/<int:member_id>/end")
@@ -240,25 +223,23 @@ def running(slug: str) -> WorkingGroup:
 def meetings(slug: str):
     group = running(slug)
     form = MeetingForm()
-    made = []
-    shown = saved(
+    return saved(
         form,
-        lambda: made.append(
-            create_meeting(
-                group,
-                held_on=form.held_on.data,
-                starts_at=form.starts_at.data,
-                ends_at=form.ends_at.data,
-                place=form.place.data,
-                agenda=agenda_titles(form.agenda.data),
-                actor=acting_user(),
-                ip=client_ip(),
-            )  # fmt: skip
+        lambda: create_meeting(
+            group,
+            held_on=form.held_on.data,
+            starts_at=form.starts_at.data,
+            ends_at=form.ends_at.data,
+            place=form.place.data,
+            agenda=agenda_titles(form.agenda.data),
+            actor=acting_user(),
+            ip=client_ip(),
         ),
+        GroupError,
         _("The meeting is added."),
+        lambda made: redirect(url_for("groups.meeting", slug=group.slug, meeting_id=made.id)),
         lambda f: render_group(group, meeting_form=f),
     )
-    return shown or redirect(url_for("groups.meeting", slug=group.slug, meeting_id=made[0].id))
 
 
 def meeting_of(group: WorkingGroup, meeting_id: int) -> Meeting:
@@ -337,13 +318,14 @@ def items(slug: str, meeting_id: int):
     group = running(slug)
     meeting = meeting_of(group, meeting_id)
     form = ItemForm()
-    shown = saved(
+    return saved(
         form,
         lambda: add_agenda_item(meeting, form.title.data, actor=acting_user(), ip=client_ip()),
+        GroupError,
         _("The item is added to the agenda."),
+        lambda _result: meeting_done(group, meeting, "#agenda"),
         lambda f: render_meeting(group, meeting, item_form=f),
     )
-    return shown or meeting_done(group, meeting, "#agenda")
 
 
 @bp.post("/groups/<slug>/meetings/<int:meeting_id>/attendance")
@@ -353,13 +335,14 @@ def attendance(slug: str, meeting_id: int):
     group = running(slug)
     meeting = meeting_of(group, meeting_id)
     form = AttendanceForm(people=group_people(group))
-    shown = saved(
+    return saved(
         form,
         lambda: set_attendance(meeting, form.attendees.data or [], actor=acting_user(), ip=client_ip()),
+        GroupError,
         _("The attendance is saved."),
+        lambda _result: meeting_done(group, meeting, "#attendance"),
         lambda f: render_meeting(group, meeting, attendance_form=f),
     )
-    return shown or meeting_done(group, meeting, "#attendance")
 
 
 @bp.post("/groups/<slug>/meetings/<int:meeting_id>/minutes")
@@ -369,13 +352,14 @@ def minutes(slug: str, meeting_id: int):
     group = running(slug)
     meeting = meeting_of(group, meeting_id)
     form = MinutesForm(attendees=meeting.attendees)
-    shown = saved(
+    return saved(
         form,
         lambda: save_minutes(meeting, form.minutes.data, form.approver.data, actor=acting_user(), ip=client_ip()),
+        GroupError,
         _("The minutes are saved; the approver can now approve them."),
+        lambda _result: meeting_done(group, meeting, "#minutes-section"),
         lambda f: render_meeting(group, meeting, minutes_form=f),
     )
-    return shown or meeting_done(group, meeting, "#minutes-section")
 
 
 @bp.post("/groups/<slug>/meetings/<int:meeting_id>/approve")
@@ -420,8 +404,14 @@ def documents(slug: str, meeting_id: int):
         add_document(meeting, upload.read(), upload.filename or "", upload_path=current_app.config["UPLOAD_PATH"],
                      actor=acting_user(), ip=client_ip())  # fmt: skip
 
-    shown = saved(form, write, _("The attachment is added."), lambda f: render_meeting(group, meeting, document_form=f))
-    return shown or meeting_done(group, meeting, "#documents")
+    return saved(
+        form,
+        write,
+        GroupError,
+        _("The attachment is added."),
+        lambda _result: meeting_done(group, meeting, "#documents"),
+        lambda f: render_meeting(group, meeting, document_form=f),
+    )
 
 
 @bp.get("/groups/<slug>/meetings/<int:meeting_id>/documents/<int:document_id>")
@@ -446,7 +436,7 @@ def decisions(slug: str, meeting_id: int, item_id: int):
         abort(404)
     organisations = db.session.scalars(sa.select(Organisation).where(Organisation.status.in_(PUBLIC_STATUSES)))
     form = decision_form(item, people=group_people(group), organisations=organisations)
-    shown = saved(
+    return saved(
         form,
         lambda: add_decision(
             item,
@@ -460,10 +450,11 @@ def decisions(slug: str, meeting_id: int, item_id: int):
             actor=acting_user(),
             ip=client_ip(),
         ),
+        GroupError,
         _("The decision is recorded."),
+        lambda _result: meeting_done(group, meeting, f"#item-{item.number}"),
         lambda f: render_meeting(group, meeting, decision_form=f, decision_item=item.id),
     )
-    return shown or meeting_done(group, meeting, f"#item-{item.number}")
 
 
 def followed_decision(decision_id: int) -> Decision:

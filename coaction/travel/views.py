@@ -13,7 +13,7 @@ from coaction.commitments.forms import table_messages
 from coaction.commitments.listing import local_today
 from coaction.core.charts import bar_chart
 from coaction.core.status import WORK_STATUS_LABELS
-from coaction.core.web import acting_user, client_ip, config_limit, render_form
+from coaction.core.web import acting_user, client_ip, config_limit, render_form, saved
 from coaction.extensions import db, limiter
 from coaction.regions.services import all_municipalities, network_municipalities
 from coaction.travel import bp
@@ -106,27 +106,24 @@ def _travel_labels():
 def surveys():
     organisation = current_user.organisation
     form = SurveyForm()
-    if form.validate_on_submit():
-        try:
-            survey = create_survey(
-                organisation,
-                title=form.title.data,
-                opens_on=form.opens_on.data,
-                closes_on=form.closes_on.data,
-                employees=form.employees.data,
-                work_weeks=form.work_weeks.data,
-                sites=(form.sites.data or "").splitlines(),
-                actor=acting_user(),
-                ip=client_ip(),
-            )
-        except SurveyError as error:
-            db.session.rollback()
-            form.show_problems(error.problems)
-        else:
-            db.session.commit()
-            flash(_("The survey is made. Share its link with your employees."), "success")
-            return redirect(url_for("travel.survey", survey_id=survey.id))
-    return render_form("travel/surveys.html", form, form=form, surveys=surveys_of(organisation))
+    return saved(
+        form,
+        lambda: create_survey(
+            organisation,
+            title=form.title.data,
+            opens_on=form.opens_on.data,
+            closes_on=form.closes_on.data,
+            employees=form.employees.data,
+            work_weeks=form.work_weeks.data,
+            sites=(form.sites.data or "").splitlines(),
+            actor=acting_user(),
+            ip=client_ip(),
+        ),
+        SurveyError,
+        _("The survey is made. Share its link with your employees."),
+        lambda made: redirect(url_for("travel.survey", survey_id=made.id)),
+        lambda f: render_form("travel/surveys.html", f, form=f, surveys=surveys_of(organisation)),
+    )
 
 
 def readable_survey(survey_id: int) -> TravelSurvey:
@@ -195,17 +192,14 @@ def render_survey(survey: TravelSurvey, form: FeedForm | None = None):
 def link_feed(survey_id: int):
     survey = writable_survey(survey_id)
     form = feed_form(survey)
-    if form.validate_on_submit():
-        try:
-            link_commitment(survey, form.commitment.data, form.figure.data, actor=acting_user(), ip=client_ip())
-        except SurveyError as error:
-            db.session.rollback()
-            form.show_problems(error.problems)
-        else:
-            db.session.commit()
-            flash(_("The survey will report to the commitment when it has closed."), "success")
-            return redirect(url_for("travel.survey", survey_id=survey.id) + "#feeds")
-    return render_survey(survey, form)
+    return saved(
+        form,
+        lambda: link_commitment(survey, form.commitment.data, form.figure.data, actor=acting_user(), ip=client_ip()),
+        SurveyError,
+        _("The survey will report to the commitment when it has closed."),
+        lambda _result: redirect(url_for("travel.survey", survey_id=survey.id) + "#feeds"),
+        lambda f: render_survey(survey, f),
+    )
 
 
 @bp.post("/organisation/surveys/<int:survey_id>/feeds/<int:feed_id>/delete")
