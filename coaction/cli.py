@@ -133,8 +133,9 @@ def network_refresh_command() -> None:
     measured = refresh_network(local_today())
     db.session.commit()
     for timings in measured:
-        steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.steps.items())
-        click.echo(f"{timings.scope}: {steps}")
+        click.echo(f"{timings.scope} (peak memory so far {timings.peak_rss_mib:,.0f} MiB):")
+        for name, seconds in timings.steps.items():
+            click.echo(f"  {name:<16} {seconds:8.2f} s")
 
 
 @coaction_cli.command("create-admin")

@@ -125,7 +125,7 @@ def load(overrides: dict | None = None) -> dict:
         # Exact betweenness is cubic; above this many organisations it is sampled from this many sources
         # (tests/benchmarks/bench_network.py measured both).
         "NETWORK_EXACT_BETWEENNESS_UP_TO": number("NETWORK_EXACT_BETWEENNESS_UP_TO", 1000),
-        "NETWORK_BETWEENNESS_SAMPLE": number("NETWORK_BETWEENNESS_SAMPLE", 200),
+        "NETWORK_BETWEENNESS_SAMPLE": number("NETWORK_BETWEENNESS_SAMPLE", 100),
         # Above this many organisations the drawing shows communities, each opened on its own.
         "NETWORK_DRAWN_AT_MOST": number("NETWORK_DRAWN_AT_MOST", 2000),
         # A pair's weight halves every this many years since it last worked together (0: never).

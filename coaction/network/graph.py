@@ -8,6 +8,7 @@ pair's kinds add up to one weighted edge."""
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -79,6 +80,7 @@ class Metrics:
     positions: dict[int, Position]
     communities: list[list[int]]  # largest first; community numbers are indexes into this list
     betweenness_sample: int | None  # None: exact; else the number of sampled sources (seeded)
+    seconds: dict[str, float] = field(default_factory=dict)  # per measure, for the benchmark
 
 
 def communities_of(graph: nx.Graph) -> list[list[int]]:
@@ -92,11 +94,24 @@ def measure(graph: nx.Graph, *, exact_betweenness_up_to: int, sample: int = 200)
     (exact betweenness is cubic: hours at 50,000 organisations)."""
     nodes = graph.number_of_nodes()
     sampled = sample if nodes > exact_betweenness_up_to and sample < nodes else None
-    betweenness = nx.betweenness_centrality(graph, k=sampled, seed=SEED if sampled else None) if nodes else {}
-    pagerank = nx.pagerank(graph, weight="weight") if graph.number_of_edges() else dict.fromkeys(graph, 0.0)
-    clustering = nx.clustering(graph)
-    articulation = set(nx.articulation_points(graph))
-    communities = communities_of(graph)
+    seconds: dict[str, float] = {}
+
+    def timed(name: str, compute):
+        started = time.perf_counter()
+        result = compute()
+        seconds[name] = round(time.perf_counter() - started, 3)
+        return result
+
+    betweenness = timed(
+        "betweenness", lambda: nx.betweenness_centrality(graph, k=sampled, seed=SEED if sampled else None)
+    )
+    has_edges = graph.number_of_edges() > 0
+    pagerank = timed(
+        "pagerank", lambda: nx.pagerank(graph, weight="weight") if has_edges else dict.fromkeys(graph, 0.0)
+    )
+    clustering = timed("clustering", lambda: nx.clustering(graph))
+    articulation = timed("articulation", lambda: set(nx.articulation_points(graph)))
+    communities = timed("louvain", lambda: communities_of(graph))
     community_of = {member: number for number, members in enumerate(communities) for member in members}
     strength = dict(graph.degree(weight="weight"))
     positions = {
@@ -111,7 +126,7 @@ def measure(graph: nx.Graph, *, exact_betweenness_up_to: int, sample: int = 200)
         )
         for node, degree in graph.degree()
     }
-    return Metrics(positions, communities, sampled)
+    return Metrics(positions, communities, sampled, seconds)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ that says the data has changed since, and the reading of a snapshot for the page
 
 from __future__ import annotations
 
+import resource
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -138,10 +139,11 @@ def organisations_in(scope: Scope) -> dict[int, Facts]:
 
 @dataclass(frozen=True)
 class Timings:
-    """Seconds per step of one scope's refresh (the benchmark prints them)."""
+    """Seconds per step of one scope's refresh, and peak memory; the measures within "metrics" are indented."""
 
     scope: Scope
     steps: dict[str, float]
+    peak_rss_mib: float
 
 
 def refresh_network(today: date) -> list[Timings]:
@@ -175,6 +177,7 @@ def _refresh_scope(scope: Scope, today: date) -> Timings:
             sample=config["NETWORK_BETWEENNESS_SAMPLE"],
         )
         step("metrics")
+        steps.update((f"  {name}", seconds) for name, seconds in metrics.seconds.items())
         whole = figures(graph, metrics.communities)
         growth = [[year, found.as_dict()] for year, found in by_year(graph, until=today.year)]
         step("figures")
@@ -183,7 +186,7 @@ def _refresh_scope(scope: Scope, today: date) -> Timings:
         step("layout")
     snapshot = NetworkSnapshot(
         scope=scope,
-        seconds=round(sum(steps.values()), 3),
+        seconds=0.0,
         organisations=whole.organisations,
         ties=whole.ties,
         betweenness_sample=metrics.betweenness_sample,
@@ -227,9 +230,9 @@ def _refresh_scope(scope: Scope, today: date) -> Timings:
         db.session.execute(sa.delete(model).where(model.snapshot_id.in_(older)))
     db.session.execute(sa.delete(NetworkSnapshot).where(NetworkSnapshot.id.in_(older)))
     step("store")
-    snapshot.seconds = round(sum(steps.values()), 3)
+    snapshot.seconds = round(sum(seconds for name, seconds in steps.items() if not name.startswith(" ")), 3)
     db.session.flush()
-    return Timings(scope, steps)
+    return Timings(scope, steps, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def years_active(graph) -> dict[int, str]:

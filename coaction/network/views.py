@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +14,7 @@ from coaction.commitments.models import FocusArea
 from coaction.core.charts import Series, line_chart
 from coaction.core.types import utcnow
 from coaction.core.web import acting_user, client_ip, config_limit
-from coaction.extensions import db, limiter
+from coaction.extensions import cache, db, limiter
 from coaction.members.labels import SECTOR_LABELS
 from coaction.members.models import Organisation
 from coaction.network import bp
@@ -105,6 +108,17 @@ def drawing():
     if snapshot is None:
         return jsonify(error="no_snapshot", message=_("The network has not been computed yet.")), 404
     filters = Filters.from_args(request.args)
+    # A snapshot never changes: its drawing is cached by snapshot, filters and language until the next one.
+    key = f"network.json:{snapshot.id}:{get_locale()}:{sorted(filters.as_args().items())}"
+    if (body := cache.get(key)) is None:
+        body = _drawing_json(snapshot, filters)
+        cache.set(key, body, timeout=3600)
+    response = current_app.response_class(body, mimetype="application/json")
+    response.cache_control.public, response.cache_control.max_age = True, 60
+    return response
+
+
+def _drawing_json(snapshot, filters: Filters) -> str:
     data = drawing_data(
         snapshot,
         filters,
@@ -119,9 +133,7 @@ def drawing():
             organisations=len(data["nodes"]),
             ties=len(data["edges"]),
         )
-    response = jsonify(summary=summary, computed_at=snapshot.computed_at.isoformat(), **data)
-    response.cache_control.public, response.cache_control.max_age = True, 60
-    return response
+    return json.dumps({"summary": summary, "computed_at": snapshot.computed_at.isoformat(), **data})
 
 
 @bp.get("/network/export.<fmt>")

@@ -275,7 +275,8 @@ def test_a_network_above_the_drawing_limit_is_drawn_by_communities(client, netwo
 def test_network_refresh_prints_each_step(runner, network):
     result = runner.invoke(args=["coaction", "network-refresh"])
     assert result.exit_code == 0
-    assert "public: read" in result.output and "metrics" in result.output and "all: read" in result.output
+    assert "public (peak memory" in result.output and "all (peak memory" in result.output
+    assert "  betweenness" in result.output and "louvain" in result.output and "store" in result.output
 
 
 def test_synth_makes_clustered_ties(runner):
