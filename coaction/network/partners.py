@@ -107,7 +107,14 @@ def excluded_for(organisation_id: int) -> set[int]:
     return found
 
 
-def suggestions_for(organisation: Organisation, viewer: Any, today: date, *, limit: int = 10) -> list[Suggested]:
+def suggestions_for(
+    organisation: Organisation,
+    viewer: Any,
+    today: date,
+    *,
+    limit: int = 10,
+    corridors: dict[int, frozenset[tuple[int, int]]] | None = None,
+) -> list[Suggested]:
     """The organisation's own partners come from the whole network (its own ties); whom they work with, and their
     number of partners, only from the public snapshot; commitments only as far as `viewer` may see them."""
     public, everything = latest_snapshot(Scope.PUBLIC), latest_snapshot(Scope.ALL)
@@ -121,7 +128,8 @@ def suggestions_for(organisation: Organisation, viewer: Any, today: date, *, lim
     by_category = _categories(viewer, None, own_categories) if own_categories else {}
     sharing = sorted(by_category, key=lambda other: -len(by_category[other] & own_categories))
     candidates.update(sharing[:COMPLEMENTARY_AT_MOST])
-    corridors = corridors_by_organisation(today)
+    if corridors is None:  # one organisation's page; the office's list passes them, read once for all
+        corridors = corridors_by_organisation(today)
     own_corridors = corridors.get(own_id, frozenset())
     candidates.update(other for other, pairs in corridors.items() if pairs & own_corridors)
     candidates.add(own_id)

@@ -38,6 +38,7 @@ from coaction.network.models import Introduction, NetworkNode, Scope
 from coaction.network.partners import (
     IntroductionError,
     answer_introduction,
+    corridors_by_organisation,
     dismiss,
     introductions_of,
     request_introduction,
@@ -205,9 +206,10 @@ def _community_sizes(snapshot) -> list[tuple[int, int]]:
 
 def _introductions_first(snapshot, count: int = 10) -> list:
     """The members with fewest ties, each with its best suggestion: whom the office introduces first."""
-    first = []
+    first, today = [], local_today()
+    corridors = corridors_by_organisation(today)  # every survey's answers: once, not once per member
     for node, organisation in ranked(snapshot, NetworkNode.degree <= 1, (NetworkNode.degree,), limit=count * 3):
-        found = suggestions_for(organisation, acting_user(), local_today(), limit=1)
+        found = suggestions_for(organisation, acting_user(), today, limit=1, corridors=corridors)
         if found:
             first.append((organisation, node, found[0]))
         if len(first) == count:
