@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from coaction import config as settings
-from coaction.extensions import babel, cache, csrf, db, limiter, login_manager, mailer, migrate
+from coaction.extensions import babel, cache, compress, csrf, db, limiter, login_manager, mailer, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     cache.init_app(app)
+    compress.init_app(app)
     limiter.init_app(app)
     mailer.init_app(app)
     init_login(app)
@@ -70,6 +71,7 @@ FEATURES = (
     "groups",
     "ties",
     "network",
+    "api",
 )
 
 

@@ -119,6 +119,14 @@ def load(overrides: dict | None = None) -> dict:
         "INTRODUCTION_RATE_LIMIT": setting("INTRODUCTION_RATE_LIMIT", "10 per hour;30 per day"),
         # Per survey and address: generous, since a whole office may answer from behind one address.
         "SURVEY_RATE_LIMIT": setting("SURVEY_RATE_LIMIT", "60 per minute;1000 per hour"),
+        # The API: reads per address, writes per token; tokens live at most API_TOKEN_MAX_DAYS.
+        "API_RATE_LIMIT": setting("API_RATE_LIMIT", "120 per minute;3000 per hour"),
+        "API_WRITE_RATE_LIMIT": setting("API_WRITE_RATE_LIMIT", "30 per minute;500 per day"),
+        "API_TOKEN_MAX_DAYS": number("API_TOKEN_MAX_DAYS", 365),
+        # Compression of the API's answers and the open-data downloads (gzip, which every client reads).
+        "COMPRESS_REGISTER": False,
+        "COMPRESS_ALGORITHM": ["gzip"],
+        "COMPRESS_MIMETYPES": ["application/json", "application/geo+json", "text/csv"],
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         # The collaboration network: recomputed in the background after a change (off: only network-refresh).
         "NETWORK_AUTO_REFRESH": flag("NETWORK_AUTO_REFRESH", True),

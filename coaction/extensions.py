@@ -2,6 +2,7 @@
 
 from flask_babel import Babel
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -30,6 +31,7 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 babel = Babel()
 cache = Cache()
+compress = Compress()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
 mailer = Mail()

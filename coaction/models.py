@@ -1,6 +1,7 @@
 """Imports every model so that Alembic and the tests see the whole schema."""
 
 from coaction.activities.models import Activity, ActivityDocument, Participant, Registration
+from coaction.api.models import ApiToken
 from coaction.audit.models import AuditEvent
 from coaction.auth.models import User, UserToken
 from coaction.commitments.models import (
@@ -53,6 +54,7 @@ __all__ = [
     "Participant",
     "Registration",
     "AgendaItem",
+    "ApiToken",
     "AuditEvent",
     "Decision",
     "DecisionNote",

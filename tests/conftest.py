@@ -273,8 +273,16 @@ def people(app):
     cast |= group_cast(cast["org_admin_a"], cast["member_a"])
     cast |= tie_cast(org_a, org_b, cast["org_admin_a"])
     cast |= network_cast(org_a, org_b, cast["org_admin_b"])
+    cast["api_token"] = api_token_of(cast["member_a"])
     db.session.commit()
     return {"org_a": org_a, "org_b": org_b, **cast}
+
+
+def api_token_of(user):
+    from coaction.api.services import create_token
+
+    token, _secret = create_token(user, name="Rapportskript", days=30, max_days=365, ip=None)
+    return token
 
 
 def commitment_cast(org_a, org_admin_a) -> dict:

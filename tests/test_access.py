@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from coaction import create_app
+from coaction.extensions import db
 from tests.conftest import app_config, sign_in
 
 ROLES = ("anonymous", "member_a", "org_admin_a", "org_admin_b", "coordinator", "admin")
@@ -34,6 +35,8 @@ class Route:
     # A thing whose very existence is not told to those who may not see it: everyone refused gets 404, the
     # anonymous too (not the login page).
     hidden: bool = False
+    # Authorised by an API token, never by the session (so no CSRF token either): see test_api_token_matrix.
+    token: bool = False
 
     def url(self, people) -> str:
         return (self.path or self.rule).format(**people)
@@ -529,6 +532,42 @@ ROUTES = (
         "/coordinator/indicators/{indicator.id}",
         {"action": "value", "year": "2025", "municipality": "0", "value": "12", "source": "SCB"},
     ),
+    # The API: reads are public; the one write takes a token (its own matrix below).
+    Route("GET", "/api", EVERYONE),
+    Route("GET", "/api/v1/openapi.json", EVERYONE),
+    Route("GET", "/api/v1/organisations", EVERYONE),
+    Route("GET", "/api/v1/organisations/<int:organisation_id>", EVERYONE, "/api/v1/organisations/{org_a.id}"),
+    Route("GET", "/api/v1/commitments", EVERYONE),
+    Route("GET", "/api/v1/commitments/<int:commitment_id>", EVERYONE, "/api/v1/commitments/{public_commitment.id}"),
+    Route(
+        "GET",
+        "/api/v1/commitments/<int:commitment_id>",
+        NOBODY,
+        "/api/v1/commitments/{private_commitment.id}",
+        hidden=True,
+    ),  # fmt: skip
+    Route(
+        "POST",
+        "/api/v1/commitments/<int:commitment_id>/reports",
+        NOBODY,
+        "/api/v1/commitments/{public_commitment.id}/reports",
+        token=True,
+    ),  # fmt: skip
+    Route("GET", "/api/v1/activities", EVERYONE),
+    Route("GET", "/api/v1/activities/<int:activity_id>", EVERYONE, "/api/v1/activities/{activity.id}"),
+    Route("GET", "/api/v1/goals", EVERYONE),
+    Route("GET", "/api/v1/network", EVERYONE),
+    Route("GET", "/api/v1/network/ties", EVERYONE),
+    Route("GET", "/api/v1/network/snapshot", EVERYONE),
+    Route("GET", "/api/v1/travel", EVERYONE),
+    Route("GET", "/account/tokens", SIGNED_IN),
+    Route("POST", "/account/tokens", SIGNED_IN, data={"name": "Skript", "days": "30"}),
+    Route(
+        "POST",
+        "/account/tokens/<int:token_id>/revoke",
+        frozenset({"member_a"}),
+        "/account/tokens/{api_token.id}/revoke",
+    ),
 )
 
 
@@ -543,7 +582,9 @@ def test_access_matrix(client, people, route, role):
         sign_in(client, people[role])
     response = client.open(route.url(people), method=route.method, data=route.data)
     assert response.status_code < 500
-    if role in route.allowed:
+    if route.token:
+        assert response.status_code == 401, f"{role}'s session was taken for a token"
+    elif role in route.allowed:
         assert response.status_code not in (403, 404) and not is_login_redirect(response), f"{role} was refused"
     elif route.hidden:
         assert response.status_code == 404, f"{role} got {response.status_code}, not 404"
@@ -571,9 +612,36 @@ def test_every_post_route_refuses_a_request_without_csrf_token(database_url, peo
     client = app.test_client()
     sign_in(client, people["admin"])
     for route in ROUTES:
-        if route.method == "POST":
+        if route.method == "POST" and not route.token:
             response = client.post(route.url(people), data=route.data)
             assert response.status_code == 400, f"{route} answered {response.status_code} without a CSRF token"
+
+
+# Whose token may write a report on which commitment: A's people on A's; B's token is refused A's public
+# commitment (403) and is not told of A's private one (404); without a token nobody (401).
+TOKEN_HOLDERS = ("member_a", "org_admin_a", "org_admin_b")
+
+
+@pytest.mark.parametrize("commitment", ["public_commitment", "private_commitment"])
+@pytest.mark.parametrize("role", [*TOKEN_HOLDERS, None])
+def test_api_token_matrix(client, people, role, commitment):
+    import json
+
+    from coaction.api.services import create_token
+
+    headers = {}
+    if role is not None:
+        _row, secret = create_token(people[role], name="Skript", days=1, max_days=365, ip=None)
+        db.session.commit()
+        headers["Authorization"] = f"Bearer {secret}"
+    response = client.post(
+        f"/api/v1/commitments/{people[commitment].id}/reports",
+        data=json.dumps({"reported_on": "2025-09-01", "value": 55}),
+        content_type="application/json",
+        headers=headers,
+    )
+    expected = {None: 401, "org_admin_b": 403 if commitment == "public_commitment" else 404}.get(role, 201)
+    assert response.status_code == expected and response.is_json
 
 
 JUNK = ("\x00", "x" * 5000, "'; DROP TABLE user_account; --", "<script>alert(1)</script>", "ÅÄÖ\u202e\ufeff", "-1")

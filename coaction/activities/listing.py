@@ -72,10 +72,10 @@ def activity_query(viewer: Any, filters: Filters) -> sa.Select:
     )
 
 
-def find_activities(viewer: Any, filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
+def find_activities(viewer: Any, filters: Filters, page: int = 1, per_page: int = PER_PAGE, clamp: bool = True) -> Page:
     """A page, with the organisations taking part loaded (the list names the leads)."""
     participants = selectinload(Activity.participants).selectinload(Participant.organisation)
-    return paginate(activity_query(viewer, filters).options(participants), page, per_page)
+    return paginate(activity_query(viewer, filters).options(participants), page, per_page, clamp)
 
 
 def feed_activities(viewer: Any, filters: Filters) -> list[Activity]:

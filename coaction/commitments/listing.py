@@ -37,7 +37,7 @@ from coaction.commitments.progress import (
 )
 from coaction.commitments.reminders import Due, Period, report_due
 from coaction.core.bulk import collector_paused
-from coaction.core.pagination import Page
+from coaction.core.pagination import Page, page_number
 from coaction.core.settings import get_setting
 from coaction.core.types import casefold_key
 from coaction.extensions import db
@@ -281,13 +281,15 @@ def filtered_ids(viewer: Any, filters: Filters, today: date | None = None) -> tu
     return [row.id for row, _ in chosen], {row.id: state for row, state in chosen}
 
 
-def find_commitments(viewer: Any, filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
+def find_commitments(
+    viewer: Any, filters: Filters, page: int = 1, per_page: int = PER_PAGE, clamp: bool = True
+) -> Page:
     """A page of (commitment, state) pairs. Without a computed filter or sort the page is cut in SQL and only
     its own commitments' states are computed."""
     if filters.needs_states:
         ids, computed = filtered_ids(viewer, filters)
         total = len(ids)
-        page = min(max(page, 1), max(1, -(-total // per_page)))
+        page = page_number(page, per_page, total, clamp)
         chosen = ids[(page - 1) * per_page : page * per_page]
     else:
         clauses = where_clauses(viewer, filters)
@@ -295,7 +297,7 @@ def find_commitments(viewer: Any, filters: Filters, page: int = 1, per_page: int
             sa.select(Commitment.id).join(Organisation, Organisation.id == Commitment.organisation_id).where(*clauses)
         )
         total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
-        page = min(max(page, 1), max(1, -(-total // per_page)))
+        page = page_number(page, per_page, total, clamp)
         order = SQL_ORDER.get(filters.sort, SQL_ORDER["title"])
         chosen = list(db.session.scalars(base.order_by(*order).limit(per_page).offset((page - 1) * per_page)))
         computed = states(chosen)

@@ -21,9 +21,13 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
-def paginate(query: sa.Select, page: int, per_page: int) -> Page:
-    """Page numbers out of range are clamped to the first or last page."""
+def page_number(page: int, per_page: int, total: int, clamp: bool = True) -> int:
+    """Pages out of range are clamped to the first or last page; unclamped (the API), past the last is empty."""
+    return min(max(page, 1), max(1, -(-total // per_page))) if clamp else max(page, 1)
+
+
+def paginate(query: sa.Select, page: int, per_page: int, clamp: bool = True) -> Page:
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    page = min(max(page, 1), max(1, -(-total // per_page)))
+    page = page_number(page, per_page, total, clamp)
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items, page, per_page, total)

@@ -94,6 +94,7 @@ def find_members(
     municipality_id: int | None = None,
     page: int = 1,
     per_page: int = 30,
+    clamp: bool = True,
 ) -> Page:
     """The public directory: members and paused members only, never prospects, applicants or partners."""
     query = (
@@ -108,7 +109,7 @@ def find_members(
         query = query.where(Organisation.sector == sector)
     if municipality_id is not None:
         query = query.where(Organisation.municipality_id == municipality_id)
-    return paginate(query, page, per_page)
+    return paginate(query, page, per_page, clamp)
 
 
 def public_organisation(slug: str) -> Organisation | None:
