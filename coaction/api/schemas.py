@@ -3,9 +3,11 @@ generated from them (and from the output models, which say what each answer hold
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from coaction.activities.models import ActivityKind, Role
 from coaction.commitments.models import Category, Unit
@@ -15,6 +17,22 @@ from coaction.members.models import MembershipStatus, Sector
 
 MAX_ID = 2_147_483_647  # an id beyond a 32-bit integer names nothing (and must not reach the database)
 MAX_PER_PAGE = 500
+
+
+def _calendar_day(value: object) -> object:
+    """Only YYYY-MM-DD is a day: pydantic would otherwise read a number as seconds since 1970."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("Give a day as YYYY-MM-DD.")
+
+
+Day = Annotated[date, BeforeValidator(_calendar_day)]
+NO_NUL = r"^[^\x00]*$"  # the site refuses a NUL character anywhere in a request (PostgreSQL cannot store one)
 
 
 class Query(BaseModel):
@@ -33,13 +51,13 @@ def reference(description: str) -> object:
 
 
 class OrganisationQuery(PageQuery):
-    q: str = Field("", max_length=200, description="Part of the name, in any case.")
+    q: str = Field("", max_length=200, pattern=NO_NUL, description="Part of the name, in any case.")
     sector: Sector | None = Field(None, description="Only this sector.")
     municipality: int | None = reference("Only organisations registered in this municipality (its id).")
 
 
 class CommitmentQuery(PageQuery):
-    q: str = Field("", max_length=200, description="Part of the title or the organisation's name.")
+    q: str = Field("", max_length=200, pattern=NO_NUL, description="Part of the title or the organisation's name.")
     organisation: int | None = reference("Only this organisation's commitments (its id).")
     category: Category | None = None
     focus_area: int | None = reference("Only this focus area (its id).")
@@ -64,8 +82,8 @@ class ActivityQuery(PageQuery):
     focus_area: int | None = reference("Only this focus area (its id).")
     organisation: int | None = reference("Only activities this organisation takes part in (its id).")
     municipality: int | None = reference("Taking place in this municipality, or with a participant there.")
-    period_from: date | None = Field(None, description="Running on or after this day (YYYY-MM-DD).")
-    period_to: date | None = Field(None, description="Starting on or before this day (YYYY-MM-DD).")
+    period_from: Day | None = Field(None, description="Running on or after this day (YYYY-MM-DD).")
+    period_to: Day | None = Field(None, description="Starting on or before this day (YYYY-MM-DD).")
 
 
 class GoalQuery(Query):
@@ -81,13 +99,13 @@ class NetworkQuery(PageQuery):
 class ReportBody(BaseModel):
     """A progress report: the value measured on a day, in the commitment's own unit."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as stated: false is not a value of 0
 
-    reported_on: date = Field(description="The day the value was measured (YYYY-MM-DD), not in the future.")
+    reported_on: Day = Field(description="The day the value was measured (YYYY-MM-DD), not in the future.")
     value: float = Field(ge=-1e12, le=1e12, allow_inf_nan=False, description="The value, in the commitment's unit.")
-    comment: str | None = Field(None, max_length=2000, description="What lies behind the figure.")
+    comment: str | None = Field(None, max_length=2000, pattern=NO_NUL, description="What lies behind the figure.")
     evidence_url: str | None = Field(
-        None, max_length=500, pattern=r"^https?://\S+$", description="A link to a source for the figure."
+        None, max_length=500, pattern=r"^https?://[^\s\x00]+$", description="A link to a source for the figure."
     )
 
 

@@ -37,7 +37,7 @@ from coaction.travel.overview import waves
 from coaction.travel.results import MIN_GROUP, MissingFactors
 
 ANONYMOUS = AnonymousUserMixin()
-TOKEN_PREFIX = "coa_"  # noqa: S105 (a prefix that marks our tokens, not a secret)
+TOKEN_PREFIX = "coa_"  # noqa: S105  # nosec B105 (a prefix that marks our tokens, not a secret)
 MIN_WAVE_ORGANISATIONS = 3  # a wave of one or two members would tell their own results
 Url = Callable[..., str]  # url_for, so that services stay free of the request
 
