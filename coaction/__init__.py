@@ -70,6 +70,7 @@ FEATURES = (
     "groups",
     "ties",
     "network",
+    "opendata",
 )
 
 
