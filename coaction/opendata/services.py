@@ -8,9 +8,10 @@ generators; the API may too."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -47,7 +48,7 @@ from coaction.opendata.dictionary import (
     WAVE_COLUMNS,
     Column,
 )
-from coaction.opendata.formats import Row, table_csv, table_xlsx
+from coaction.opendata.formats import Row, dictionary_csv, table_csv, table_xlsx
 from coaction.regions.models import Municipality
 from coaction.travel.models import SurveyResponse, TravelSurvey
 from coaction.travel.overview import waves
@@ -554,6 +555,22 @@ def file_of(dataset: Dataset, fmt: str) -> bytes | None:
         return table_xlsx(dataset.columns, dataset.rows(), sheet=dataset.key)
     maker = dataset.files.get(fmt)
     return maker() if maker else None
+
+
+def write_csv(dataset: Dataset, directory: Path) -> tuple[Path, Path, int]:
+    """The data set and its dictionary as CSV files in `directory` (the CLI's export); returns them and the rows."""
+    written = 0
+
+    def counted() -> Iterator[Row]:
+        nonlocal written
+        for row in dataset.rows():
+            written += 1
+            yield row
+
+    data, dictionary = directory / f"{dataset.key}.csv", directory / f"{dataset.key}.dictionary.csv"
+    data.write_bytes(table_csv(dataset.columns, counted()))
+    dictionary.write_bytes(dictionary_csv(dataset.columns))
+    return data, dictionary, written
 
 
 # ---- an organisation's own: report once, use in other schemes' reporting -----------------------------------------
