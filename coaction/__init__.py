@@ -71,6 +71,7 @@ FEATURES = (
     "groups",
     "ties",
     "network",
+    "opendata",
     "api",
 )
 

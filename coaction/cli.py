@@ -138,6 +138,29 @@ def network_refresh_command() -> None:
             click.echo(f"  {name:<16} {seconds:8.2f} s")
 
 
+@coaction_cli.command("export-csv")
+@click.option(
+    "--dataset", "keys", multiple=True, metavar="KEY", help="A data set to write (again for more); all without."
+)
+@click.option("--out", type=click.Path(file_okay=False), required=True, help="The directory to write into.")
+def export_csv_command(keys: tuple[str, ...], out: str) -> None:
+    """Write the public data sets of /data as CSV, each with its dictionary (KEY.csv and KEY.dictionary.csv), from
+    the same rows as the downloads."""
+    from pathlib import Path
+
+    from coaction.opendata.services import DATASETS, write_csv
+
+    unknown = [key for key in keys if key not in DATASETS]
+    if unknown:
+        known = ", ".join(DATASETS)
+        raise click.BadParameter(f"no data set {', '.join(unknown)} (there are {known})", param_hint="--dataset")
+    directory = Path(out)
+    directory.mkdir(parents=True, exist_ok=True)
+    for key in keys or DATASETS:
+        data, dictionary, rows = write_csv(DATASETS[key], directory)
+        click.echo(f"{data} ({rows} rows) and {dictionary.name}")
+
+
 @coaction_cli.command("create-admin")
 @click.argument("email")
 @click.option("--name", default="", help="Full name (asked for when a new account is made).")

@@ -23,7 +23,7 @@ NAVIGATION = (
     ("activities.index", _l("Activities")),
     ("network.index", _l("Network")),
     ("goals.index", _l("Goals")),
-    (None, _l("Open data")),
+    ("opendata.index", _l("Open data")),
     ("members.join", _l("Join")),
 )
 

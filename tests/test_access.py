@@ -515,6 +515,23 @@ ROUTES = (
     # goals and indicators
     Route("GET", "/goals", EVERYONE),
     Route("GET", "/goals/<int:goal_id>", EVERYONE, "/goals/{goal.id}"),
+    # open data
+    Route("GET", "/data", EVERYONE),
+    Route("GET", "/data/<key>.<fmt>", EVERYONE, "/data/commitments.csv"),
+    Route("GET", "/data/<key>.dictionary.csv", EVERYONE, "/data/commitments.dictionary.csv"),
+    Route("GET", "/data/<key>/dictionary", EVERYONE, "/data/commitments/dictionary"),
+    Route(
+        "GET",
+        "/organisation/data/<any(commitments, surveys):name>.csv",
+        WITH_ORGANISATION,
+        "/organisation/data/commitments.csv",
+    ),
+    Route(
+        "GET",
+        "/organisation/data/<any(commitments, surveys):name>.csv",
+        WITH_ORGANISATION,
+        "/organisation/data/surveys.csv",
+    ),
     Route("GET", "/coordinator/goals", COORDINATORS),
     Route("GET", "/coordinator/goals/new", COORDINATORS),
     Route("POST", "/coordinator/goals/new", COORDINATORS, data={"title": "Nytt mål", "plan_year": "2026"}),

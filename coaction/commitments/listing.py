@@ -330,11 +330,25 @@ CSV_COLUMNS = (
 )
 
 
+def municipality_names() -> dict[int, list[str]]:
+    """Each located commitment's municipalities by name, in one query."""
+    from coaction.regions.models import Municipality
+
+    places: dict[int, list[str]] = defaultdict(list)
+    located = rows_of(
+        sa.select(CommitmentLocation.commitment_id, Municipality.name)
+        .join(Municipality, Municipality.id == CommitmentLocation.municipality_id)
+        .order_by(Municipality.name)
+    )
+    for commitment_id, name in located:
+        places[commitment_id].append(name)
+    return places
+
+
 def csv_rows(viewer: Any, filters: Filters, labels: dict) -> Iterable[list]:
     """Every row the filters select, as plain columns: no ORM object per commitment; one query for the
     commitments and their states, one for the municipalities."""
     from coaction.commitments.models import FocusArea
-    from coaction.regions.models import Municipality
 
     extra = [
         Organisation.name.label("organisation"),
@@ -351,14 +365,7 @@ def csv_rows(viewer: Any, filters: Filters, labels: dict) -> Iterable[list]:
         key: {code: str(text) for code, text in value.items()} if isinstance(value, dict) else value
         for key, value in labels.items()
     }
-    places: dict[int, list[str]] = defaultdict(list)
-    located = rows_of(
-        sa.select(CommitmentLocation.commitment_id, Municipality.name)
-        .join(Municipality, Municipality.id == CommitmentLocation.municipality_id)
-        .order_by(Municipality.name)
-    )
-    for commitment_id, name in located:
-        places[commitment_id].append(name)
+    places = municipality_names()
     focus = {area.id: area.name(labels["locale"]) for area in db.session.scalars(sa.select(FocusArea))}
     for row, state in chosen:
         latest = state.assessment.latest

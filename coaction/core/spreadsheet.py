@@ -10,7 +10,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text: one that starts like a formula gets a leading single quote."""
+    """A cell a spreadsheet shows as text: one that starts like a formula gets a leading single quote. A number is
+    never a formula, so -1 stays a number that a program reading the file can parse."""
+    if isinstance(value, int | float):
+        return str(value)
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
