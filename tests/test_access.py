@@ -570,6 +570,7 @@ ROUTES = (
         "/api/v1/commitments/{public_commitment.id}/reports",
         token=True,
     ),  # fmt: skip
+    Route("GET", "/api/v1/commitments.geojson", EVERYONE),
     Route("GET", "/api/v1/activities", EVERYONE),
     Route("GET", "/api/v1/activities/<int:activity_id>", EVERYONE, "/api/v1/activities/{activity.id}"),
     Route("GET", "/api/v1/goals", EVERYONE),

@@ -5,7 +5,6 @@ a personal token, through the same add_report as the site's form."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +18,7 @@ from coaction.activities.models import Activity
 from coaction.api.models import ApiToken
 from coaction.audit.services import record
 from coaction.auth.models import User
+from coaction.commitments.geo import feature_collection
 from coaction.commitments.listing import Filters as CommitmentFilters
 from coaction.commitments.listing import State, find_commitments, reports_of, state_for
 from coaction.commitments.models import Commitment, CommitmentLocation, FocusArea
@@ -33,12 +33,10 @@ from coaction.members.models import PUBLIC_STATUSES, Organisation
 from coaction.members.services import find_members
 from coaction.network.models import NetworkEdge, NetworkNode, NetworkSnapshot, Scope
 from coaction.network.services import latest_snapshot
-from coaction.travel.overview import waves
-from coaction.travel.results import MIN_GROUP, MissingFactors
+from coaction.travel.overview import PUBLISHED_ANSWERS, PUBLISHED_ORGANISATIONS, published_waves
 
 ANONYMOUS = AnonymousUserMixin()
 TOKEN_PREFIX = "coa_"  # noqa: S105  # nosec B105 (a prefix that marks our tokens, not a secret)
-MIN_WAVE_ORGANISATIONS = 3  # a wave of one or two members would tell their own results
 Url = Callable[..., str]  # url_for, so that services stay free of the request
 
 
@@ -271,6 +269,11 @@ def _load_for_values(found: list[Commitment]) -> None:
         ).all()
 
 
+def commitments_geojson(query) -> dict:
+    filters = CommitmentFilters(category=query.category, organisation_id=query.organisation)
+    return feature_collection(ANONYMOUS, filters)
+
+
 def public_commitment(commitment_id: int, url: Url) -> dict | None:
     commitment = db.session.get(Commitment, commitment_id)
     if commitment is None or commitment.withdrawn_at is not None or not can_see_commitment(ANONYMOUS, commitment):
@@ -443,30 +446,15 @@ def network_snapshot() -> dict:
     return snapshot_values(latest_snapshot(Scope.PUBLIC))
 
 
-@dataclass(frozen=True)
-class TravelRule:
-    answers: int = MIN_GROUP
-    organisations: int = MIN_WAVE_ORGANISATIONS
-
-    def __str__(self) -> str:
-        return (
-            f"A year's wave is published when it pools at least {self.answers} answers "
-            f"from at least {self.organisations} organisations."
-        )
-
-
 def travel_waves() -> dict[str, Any]:
     """The network's survey waves, only those that tell nobody's own results."""
-    rule = TravelRule()
-    try:
-        found = waves()
-    except MissingFactors:
-        found = []
+    rule = (
+        f"A year's wave is published when it pools at least {PUBLISHED_ANSWERS} answers "
+        f"from at least {PUBLISHED_ORGANISATIONS} organisations."
+    )
     published = []
-    for wave in found:
+    for wave in published_waves():
         figures = wave.figures
-        if figures.responses < rule.answers or figures.organisations < rule.organisations:
-            continue
         published.append(
             {
                 "year": wave.year,
@@ -479,4 +467,4 @@ def travel_waves() -> dict[str, Any]:
                 "total_co2e_tonnes": round(figures.total_co2e_kg / 1000, 1),
             }
         )
-    return {"rule": str(rule), "waves": published}
+    return {"rule": rule, "waves": published}

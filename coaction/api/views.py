@@ -79,6 +79,19 @@ def commitment(commitment_id: int):
 
 
 @operation(
+    "/commitments.geojson",
+    summary="Where public commitments are carried out (RFC 7946)",
+    tag="commitments",
+    query=schemas.GeoQuery,
+    response=None,
+    media_type="application/geo+json",
+)
+def commitments_geojson(query: schemas.GeoQuery):
+    """A FeatureCollection of Points, longitude first; a commitment with several places is one feature per place."""
+    return json_response(api.commitments_geojson(query), media_type="application/geo+json")
+
+
+@operation(
     "/commitments/{commitment_id}/reports",
     method="POST",
     status=201,

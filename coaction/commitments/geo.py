@@ -37,12 +37,13 @@ class LocationRow(NamedTuple):
     updated_at: datetime
 
 
-def location_rows(viewer: Any, today: date | None = None) -> list[LocationRow]:
-    """Every place of every standing commitment `viewer` may see, in the list's order (by title): one query for
-    the commitments and their computed status, one for their places."""
+def location_rows(viewer: Any, today: date | None = None, filters: Filters | None = None) -> list[LocationRow]:
+    """Every place of every standing commitment `viewer` may see (of those `filters` select), in the list's order:
+    one query for the commitments and their computed status, one for their places."""
+    filters = filters or Filters()
     chosen = selected(
         viewer,
-        Filters(),
+        filters,
         extra=[Organisation.name.label("organisation"), Commitment.title, Commitment.category, Commitment.updated_at],
         today=today,
     )
@@ -57,7 +58,7 @@ def location_rows(viewer: Any, today: date | None = None) -> list[LocationRow]:
         places.join(Commitment, Commitment.id == CommitmentLocation.commitment_id)
         .join(Organisation, Organisation.id == Commitment.organisation_id)
         .outerjoin(Municipality, Municipality.id == CommitmentLocation.municipality_id)
-        .where(*where_clauses(viewer, Filters()))
+        .where(*where_clauses(viewer, filters))
         .order_by(CommitmentLocation.commitment_id, CommitmentLocation.id)
     )
     for commitment_id, longitude, latitude, municipality in rows_of(visible):
@@ -96,6 +97,6 @@ def features(rows: Iterable[LocationRow]) -> dict:
     }
 
 
-def feature_collection(viewer: Any) -> dict:
+def feature_collection(viewer: Any, filters: Filters | None = None) -> dict:
     """The GeoJSON of the commitments `viewer` may see that have a place (json.dumps it as it is)."""
-    return features(location_rows(viewer))
+    return features(location_rows(viewer, filters=filters))

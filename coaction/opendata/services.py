@@ -51,7 +51,7 @@ from coaction.opendata.dictionary import (
 from coaction.opendata.formats import Row, dictionary_csv, table_csv, table_xlsx
 from coaction.regions.models import Municipality
 from coaction.travel.models import SurveyResponse, TravelSurvey
-from coaction.travel.overview import waves
+from coaction.travel.overview import published_waves
 from coaction.travel.results import MIN_GROUP, MissingFactors, results_from
 from coaction.travel.services import factors_in_force, totals_by
 
@@ -367,23 +367,14 @@ def network_graphml() -> bytes | None:
 
 # ---- travel: the network's pooled figures ------------------------------------------------------------------------
 
-MIN_ORGANISATIONS = 3  # as for a commute corridor (DESIGN §7): no single organisation's figures told apart
-
 
 def _mode_shares(split: Mapping[str, float]) -> dict[str, float | None]:
     return {f"share_trips_{mode}": _round(share) for mode, share in split.items()}
 
 
 def wave_rows() -> Iterable[Row]:
-
-    try:
-        found = waves()
-    except MissingFactors:  # without emission factors there are no figures to publish
-        return
-    for wave in found:
+    for wave in published_waves():
         figures = wave.figures
-        if figures.responses < MIN_GROUP or figures.organisations < MIN_ORGANISATIONS:
-            continue
         co2e = figures.co2e_kg_per_respondent_year
         yield {
             "year": wave.year,

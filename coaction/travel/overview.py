@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from coaction.extensions import db
 from coaction.members.models import Organisation
 from coaction.travel.models import SurveyResponse, TravelSurvey
-from coaction.travel.results import Flow, NetworkFigures, SurveySums, commute_flows, pooled
+from coaction.travel.results import MIN_GROUP, Flow, MissingFactors, NetworkFigures, SurveySums, commute_flows, pooled
 from coaction.travel.services import factors_in_force, totals_by
 
 
@@ -44,6 +44,25 @@ def waves() -> list[Wave]:
         if survey_id in totals:
             by_year[closes_on.year].append(SurveySums(organisation_id, totals[survey_id], employees, work_weeks))
     return [Wave(year, pooled(by_year[year], factors)) for year in sorted(by_year)]
+
+
+# A year is published (open data, the API) only when it pools this many answers from this many organisations:
+# one or two members' own results are never told apart (as for a commute corridor, DESIGN §7).
+PUBLISHED_ANSWERS = MIN_GROUP
+PUBLISHED_ORGANISATIONS = 3
+
+
+def published_waves() -> list[Wave]:
+    """The waves anyone may see; none without emission factors (no figures to publish)."""
+    try:
+        found = waves()
+    except MissingFactors:
+        return []
+    return [
+        wave
+        for wave in found
+        if wave.figures.responses >= PUBLISHED_ANSWERS and wave.figures.organisations >= PUBLISHED_ORGANISATIONS
+    ]
 
 
 def flows_in(year: int) -> list[Flow]:

@@ -418,3 +418,20 @@ def test_only_its_own_user_revokes_a_token(client, cast):
     assert client.post(f"/account/tokens/{row.id}/revoke").status_code == 302
     assert report(client, cast["public"], token).status_code == 401
     assert db.session.scalar(sa.select(AuditEvent).filter_by(action="api_token.revoked")) is not None
+
+
+def test_the_geojson_has_the_public_places_only_longitude_first(client, cast):
+    from coaction.commitments.models import CommitmentLocation
+
+    for key in ("public", "members", "private", "prospect"):
+        db.session.add(CommitmentLocation(commitment=cast[key], latitude=59.2, longitude=17.63))
+    db.session.commit()
+    response = client.get(f"{PREFIX}/commitments.geojson")
+    assert response.status_code == 200 and response.mimetype == "application/geo+json"
+    collection = response.json
+    assert collection["type"] == "FeatureCollection"
+    (feature,) = collection["features"]
+    assert feature["properties"]["title"] == "Öppet löfte"
+    assert feature["geometry"] == {"type": "Point", "coordinates": [17.63, 59.2]}
+    assert client.get(f"{PREFIX}/commitments.geojson?category=biogas").json["features"] == []
+    assert client.get(f"{PREFIX}/commitments.geojson?organisation={cast['b'].id}").json["features"] == []
