@@ -529,7 +529,7 @@ ROUTES = (
     Route(
         "GET",
         "/organisation/data/<any(commitments, surveys):name>.csv",
-        WITH_ORGANISATION,
+        ORG_ADMINS,
         "/organisation/data/surveys.csv",
     ),
     Route("GET", "/coordinator/goals", COORDINATORS),

@@ -3,7 +3,6 @@ for reads, gzip, and a JSON error with its status code for every failure."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -12,18 +11,14 @@ from flask import Response, request, url_for
 from coaction.api import bp
 from coaction.api.spec import ApiError
 from coaction.core.pagination import Page
+from coaction.core.web import conditional
 from coaction.errors import error_response
-from coaction.extensions import compress, db
+from coaction.extensions import db
 
 
 def json_response(payload: Any, status: int = 200, media_type: str = "application/json") -> Response:
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
-    response = Response(body, status=status, mimetype=media_type)
-    if request.method in ("GET", "HEAD") and status == 200:
-        # Weak: the same data whatever the encoding, so gzip keeps it and a 304 is decided before compressing.
-        response.set_etag(hashlib.sha256(body).hexdigest()[:32], weak=True)
-        response.make_conditional(request)
-    return response
+    return Response(body, status=status, mimetype=media_type)
 
 
 def page_response(page: Page, items: list) -> Response:
@@ -71,4 +66,4 @@ def _api_headers(response: Response) -> Response:
         response.headers["Access-Control-Allow-Headers"] = "If-None-Match"
         response.headers["Access-Control-Max-Age"] = "86400"
     response.headers.setdefault("Cache-Control", "no-cache")
-    return compress.after_request(response)
+    return conditional(response)

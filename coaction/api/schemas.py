@@ -7,13 +7,14 @@ import re
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from coaction.activities.models import ActivityKind, Role
 from coaction.commitments.models import Category, Unit
 from coaction.commitments.progress import Status, Verification
 from coaction.core.status import WorkStatus
 from coaction.members.models import MembershipStatus, Sector
+from coaction.travel.results import MODES
 
 MAX_ID = 2_147_483_647  # an id beyond a 32-bit integer names nothing (and must not reach the database)
 MAX_PER_PAGE = 500
@@ -279,20 +280,28 @@ class Snapshot(BaseModel):
     figures: dict[str, float | int | None]
 
 
-class TravelWave(BaseModel):
-    year: int
-    organisations: int
+class WaveCounts(BaseModel):
+    year: int = Field(description="The year the surveys closed (a year is published once it is over).")
     surveys: int
+    organisations: int
     responses: int
     employees: int
-    modal_split_trips: dict[str, float] = Field(description="Share of commuting trips by main mode, 0–1.")
-    co2e_kg_per_employee: float = Field(description="Commuting, kg CO2e per employee and year.")
-    total_co2e_tonnes: float
+    co2e_commute_kg_per_employee: float | None = Field(description="kg CO2e a year, the mean over the answers.")
+    co2e_business_kg_per_employee: float | None
+    co2e_total_kg_per_employee: float | None
+
+
+# The columns of the open data's travel_waves, one share (0–1) of the commuting trips per main mode.
+TravelWave = create_model(
+    "TravelWave",
+    __base__=WaveCounts,
+    **{f"share_trips_{mode}": (float | None, Field(description=f"Share of trips mainly by {mode}.")) for mode in MODES},
+)
 
 
 class Travel(BaseModel):
     rule: str
-    waves: list[TravelWave]
+    waves: list[TravelWave]  # type: ignore[valid-type]
 
 
 class TokenInfo(BaseModel):

@@ -33,7 +33,6 @@ from coaction.members.models import PUBLIC_STATUSES, Organisation
 from coaction.members.services import find_members
 from coaction.network.models import NetworkEdge, NetworkNode, NetworkSnapshot, Scope
 from coaction.network.services import latest_snapshot
-from coaction.travel.overview import PUBLISHED_ANSWERS, PUBLISHED_ORGANISATIONS, published_waves
 
 ANONYMOUS = AnonymousUserMixin()
 TOKEN_PREFIX = "coa_"  # noqa: S105  # nosec B105 (a prefix that marks our tokens, not a secret)
@@ -447,24 +446,8 @@ def network_snapshot() -> dict:
 
 
 def travel_waves() -> dict[str, Any]:
-    """The network's survey waves, only those that tell nobody's own results."""
-    rule = (
-        f"A year's wave is published when it pools at least {PUBLISHED_ANSWERS} answers "
-        f"from at least {PUBLISHED_ORGANISATIONS} organisations."
-    )
-    published = []
-    for wave in published_waves():
-        figures = wave.figures
-        published.append(
-            {
-                "year": wave.year,
-                "organisations": figures.organisations,
-                "surveys": figures.surveys,
-                "responses": figures.responses,
-                "employees": figures.employees,
-                "modal_split_trips": {mode: round(share, 4) for mode, share in figures.modal_split_trips.items()},
-                "co2e_kg_per_employee": round(figures.co2e_kg_per_employee, 1),
-                "total_co2e_tonnes": round(figures.total_co2e_kg / 1000, 1),
-            }
-        )
-    return {"rule": rule, "waves": published}
+    """The network's survey waves that tell nobody's own results: the rows of the open data's travel_waves."""
+    from coaction.opendata.dictionary import PUBLISHED_WAVE_EN
+    from coaction.opendata.services import wave_rows
+
+    return {"rule": str(PUBLISHED_WAVE_EN), "waves": list(wave_rows())}

@@ -3,7 +3,7 @@ the account page where a user makes and revokes personal API tokens."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,12 +12,13 @@ from coaction.api import services as api
 from coaction.api.forms import TokenForm
 from coaction.api.models import ApiToken
 from coaction.api.responses import json_response, page_response
-from coaction.api.spec import PREFIX, ApiError, openapi_document, operation, type_label
+from coaction.api.spec import PREFIX, ApiError, bearer_token, openapi_document, operation, type_label
 from coaction.auth.permissions import is_signed_in, require
 from coaction.commitments.forms import PROBLEM_MESSAGES
 from coaction.commitments.listing import local_today
 from coaction.commitments.permissions import can_report_progress
 from coaction.commitments.services import CommitmentError, ReportInput, add_report
+from coaction.core.tokens import hash_token
 from coaction.core.types import utcnow
 from coaction.core.web import acting_user, client_ip, config_limit
 from coaction.extensions import csrf, db, limiter
@@ -103,7 +104,7 @@ def commitments_geojson(query: schemas.GeoQuery):
     response=schemas.Report,
 )
 @csrf.exempt
-@limiter.limit(config_limit("API_WRITE_RATE_LIMIT"), key_func=lambda: request.headers.get("Authorization", ""))
+@limiter.limit(config_limit("API_WRITE_RATE_LIMIT"), key_func=lambda: hash_token(bearer_token()))
 def report(commitment_id: int, body: schemas.ReportBody, user):
     """With a personal API token (Authorization: Bearer ...) of a user of the commitment's organisation. The report
     counts exactly as one made on the site, and lands in the audit log."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -11,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
 
-from coaction.extensions import db
+from coaction.extensions import compress, db
 
 T = TypeVar("T")
 
@@ -82,3 +83,12 @@ def csv_download(body: bytes, filename: str) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )
+
+
+def conditional(response: Response) -> Response:
+    """A weak ETag over the body (the same data whatever the encoding), 304 to a current If-None-Match, then gzip
+    when the client takes it: for the API's answers and the data downloads."""
+    if request.method in ("GET", "HEAD") and response.status_code == 200:
+        response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32], weak=True)
+        response.make_conditional(request)
+    return compress.after_request(response)

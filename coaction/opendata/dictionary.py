@@ -364,14 +364,9 @@ MODE_SHARE_COLUMNS = tuple(
 
 
 PUBLISHED_WAVE_EN = _l(
-    "A year is published only when its surveys pool at least 5 answers from at least 3 member organisations, and "
-    "a survey counts only from 5 answers; nothing is published about a single survey or organisation."
-)
-
-
-PUBLISHED_WAVE_SV = (
-    "Ett år publiceras bara när dess enkäter tillsammans har minst 5 svar från minst 3 medlemsorganisationer, och "
-    "en enkät räknas först från 5 svar; inget publiceras om en enskild enkät eller organisation."
+    "A year is published only once it is over and its surveys pool at least 5 answers from at least 3 "
+    "organisations; a survey counts only from 5 answers, and nothing is published about a single survey or "
+    "organisation."
 )
 
 
@@ -383,7 +378,9 @@ WAVE_COLUMNS = (
         _l("Surveys pooled (each with at least 5 answers)"),
         "Sammanslagna enkäter (var och en med minst 5 svar)",
     ),
-    Column("organisations", "count", PUBLISHED_WAVE_EN, "Organisationer med enkäter. " + PUBLISHED_WAVE_SV),
+    Column(
+        "organisations", "count", _l("Organisations with surveys pooled"), "Organisationer med sammanslagna enkäter"
+    ),
     Column("responses", "count", _l("Answers pooled"), "Sammanslagna svar"),
     Column(
         "employees",

@@ -24,7 +24,14 @@ from coaction.activities.listing import activity_query
 from coaction.activities.models import Activity, Participant
 from coaction.commitments import geo
 from coaction.commitments.labels import CATEGORY_LABELS, STATUS_LABELS, UNIT_LABELS
-from coaction.commitments.listing import Filters, municipality_names, organisation_commitments, selected, where_clauses
+from coaction.commitments.listing import (
+    Filters,
+    local_today,
+    municipality_names,
+    organisation_commitments,
+    selected,
+    where_clauses,
+)
 from coaction.commitments.models import Commitment, FocusArea, Milestone, ProgressReport
 from coaction.core.urls import public_urls
 from coaction.extensions import cache, db
@@ -373,7 +380,7 @@ def _mode_shares(split: Mapping[str, float]) -> dict[str, float | None]:
 
 
 def wave_rows() -> Iterable[Row]:
-    for wave in published_waves():
+    for wave in published_waves(local_today()):
         figures = wave.figures
         co2e = figures.co2e_kg_per_respondent_year
         yield {

@@ -52,8 +52,9 @@ PUBLISHED_ANSWERS = MIN_GROUP
 PUBLISHED_ORGANISATIONS = 3
 
 
-def published_waves() -> list[Wave]:
-    """The waves anyone may see; none without emission factors (no figures to publish)."""
+def published_waves(today: date) -> list[Wave]:
+    """The waves anyone may see: of years that are over (every survey of the year closed, so the figures no longer
+    move with each answer and tell nobody's answer by the difference); none without emission factors."""
     try:
         found = waves()
     except MissingFactors:
@@ -61,7 +62,9 @@ def published_waves() -> list[Wave]:
     return [
         wave
         for wave in found
-        if wave.figures.responses >= PUBLISHED_ANSWERS and wave.figures.organisations >= PUBLISHED_ORGANISATIONS
+        if wave.year < today.year
+        and wave.figures.responses >= PUBLISHED_ANSWERS
+        and wave.figures.organisations >= PUBLISHED_ORGANISATIONS
     ]
 
 

@@ -143,10 +143,12 @@ def test_travel_waves_need_five_answers_from_three_members(client, app):
     db.session.commit()
     assert client.get(f"{PREFIX}/travel").json["waves"] == []  # two members: each one's own results would show
     answers(closed_survey(members[2], closes_on=date(2024, 3, 31)), 6)
+    for member in members:  # this year's surveys, closed or not: the year is not over, its figures still move
+        answers(closed_survey(member), 6)
     db.session.commit()
     (wave,) = client.get(f"{PREFIX}/travel").json["waves"]
     assert (wave["year"], wave["organisations"], wave["responses"]) == (2024, 3, 18)
-    assert wave["modal_split_trips"]["car"] == 0.6
+    assert wave["share_trips_car"] == 0.6
 
 
 # ---- Pages, ETags, CORS, gzip --------------------------------------------------------------------------------
@@ -435,3 +437,9 @@ def test_the_geojson_has_the_public_places_only_longitude_first(client, cast):
     assert feature["geometry"] == {"type": "Point", "coordinates": [17.63, 59.2]}
     assert client.get(f"{PREFIX}/commitments.geojson?category=biogas").json["features"] == []
     assert client.get(f"{PREFIX}/commitments.geojson?organisation={cast['b'].id}").json["features"] == []
+
+
+def test_data_downloads_have_etags_and_gzip_too(client, cast):
+    first = client.get("/data/commitments.csv", headers={"Accept-Encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip" and "Öppet löfte" in gzip.decompress(first.data).decode()
+    assert client.get("/data/commitments.csv", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304

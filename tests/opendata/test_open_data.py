@@ -78,9 +78,9 @@ def test_a_travel_year_is_published_only_from_five_answers_of_three_members(clie
     wave = waves[0]
     assert (wave["surveys"], wave["organisations"], wave["responses"]) == ("3", "3", "15")  # Delta's 4 left out
     assert float(wave["share_trips_car"]) == 0.75 and float(wave["share_trips_bike"]) == 0.25
-    dictionary = client.get("/data/travel_waves.dictionary.csv").get_data(as_text=True)
-    assert "at least 5 answers from at least 3 member organisations" in dictionary
-    assert "minst 5 svar från minst 3 medlemsorganisationer" in dictionary
+    rule = "once it is over and its surveys pool at least 5 answers from at least 3 organisations"
+    assert rule in client.get("/data/travel_waves/dictionary?lang=en").get_data(as_text=True)
+    assert "först när det är slut" in client.get("/data/travel_waves/dictionary?lang=sv").get_data(as_text=True)
 
 
 def test_formulas_are_neutralised_in_csv_and_excel(client, world):

@@ -48,6 +48,8 @@ def test_a_member_of_the_organisation_gets_them_too_in_swedish_spreadsheet_form(
     body = client.get("/organisation/data/commitments.csv").get_data(as_text=True)
     assert body.startswith("\ufeffid;title;") and "Privat HEMLIG plan" in body
     assert ";Laddinfrastruktur;" in body  # the words in the reader's language, beside the codes
+    assert client.get("/organisation/data/surveys.csv").status_code == 403  # survey results are the admins'
+    assert "/organisation/data/surveys.csv" not in client.get("/data").get_data(as_text=True)
 
 
 def test_another_organisation_gets_only_its_own_and_the_office_without_one_is_refused(client, world, admin_of):
