@@ -90,6 +90,12 @@ def parse_query(model: type[Query]) -> Query:
         raise ApiError(400, problems=problems_of(error)) from error
 
 
+def refuse_parameters() -> None:
+    """An operation without query parameters refuses any, as the others refuse unknown ones."""
+    if request.args:
+        raise ApiError(400, problems=dict.fromkeys(request.args, "Unknown parameter."))
+
+
 def parse_body(model: type[BaseModel]) -> BaseModel:
     if request.mimetype != "application/json":
         raise ApiError(415)
@@ -149,8 +155,8 @@ def operation(
                 raise ApiError(404)
             if query is not None:
                 ids["query"] = parse_query(query)
-            elif request.args:
-                raise ApiError(400, problems=dict.fromkeys(request.args, "Unknown parameter."))
+            else:
+                refuse_parameters()
             if token:  # who asks comes before what is asked: no token, no word about the body
                 ids["user"] = token_user()
             if body is not None:

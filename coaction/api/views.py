@@ -12,7 +12,15 @@ from coaction.api import services as api
 from coaction.api.forms import TokenForm
 from coaction.api.models import ApiToken
 from coaction.api.responses import json_response, page_response
-from coaction.api.spec import PREFIX, ApiError, bearer_token, openapi_document, operation, type_label
+from coaction.api.spec import (
+    PREFIX,
+    ApiError,
+    bearer_token,
+    openapi_document,
+    operation,
+    refuse_parameters,
+    type_label,
+)
 from coaction.auth.permissions import is_signed_in, require
 from coaction.commitments.forms import PROBLEM_MESSAGES
 from coaction.commitments.listing import local_today
@@ -216,6 +224,7 @@ def document() -> dict:
 
 @bp.get(PREFIX + "/openapi.json")
 def openapi():
+    refuse_parameters()
     return json_response(document())
 
 

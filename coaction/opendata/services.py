@@ -397,16 +397,19 @@ def wave_rows() -> Iterable[Row]:
 
 
 def waves_updated() -> date | None:
-    """The day of the newest answer in a published year (answers are dated by the day only)."""
-
+    """The day of the newest answer counted in a published year (answers are dated by the day only): a survey
+    left out for having fewer than 5 answers does not tell when its few answered."""
     years = [row["year"] for row in wave_rows()]
     if not years:
         return None
     in_years = sa.or_(*(TravelSurvey.closes_on.between(date(year, 1, 1), date(year, 12, 31)) for year in years))
+    counted = (
+        sa.select(SurveyResponse.survey_id).group_by(SurveyResponse.survey_id).having(sa.func.count() >= MIN_GROUP)
+    )
     return db.session.scalar(
         sa.select(sa.func.max(SurveyResponse.submitted_on))
         .join(TravelSurvey, TravelSurvey.id == SurveyResponse.survey_id)
-        .where(in_years)
+        .where(in_years, SurveyResponse.survey_id.in_(counted))
     )
 
 

@@ -229,6 +229,7 @@ def test_unknown_things_are_a_json_404(client, cast, path):
 
 def test_a_route_without_parameters_refuses_them(client, cast):
     assert client.get(f"{PREFIX}/travel?x=1").status_code == 400
+    assert client.get(f"{PREFIX}/openapi.json?x=1").status_code == 400
 
 
 def test_the_read_limit_answers_a_json_429(app, client, cast):

@@ -170,3 +170,19 @@ def test_a_signed_in_member_finds_its_own_files_on_the_page(client, admin_of):
     assert "Your organisation’s own data" in page
     for name, dataset in ORGANISATION_DATASETS.items():
         assert f'href="/organisation/data/{name}.csv"' in page and f'href="/data/{dataset.key}/dictionary"' in page
+
+
+def test_the_travel_years_last_update_does_not_tell_when_a_small_group_answered(world):
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from coaction.extensions import db
+    from coaction.opendata.services import waves_updated
+    from coaction.travel.models import SurveyResponse, TravelSurvey
+
+    delta_survey = db.session.scalar(sa.select(TravelSurvey).filter_by(organisation_id=world["delta"].id))
+    db.session.execute(
+        sa.update(SurveyResponse).filter_by(survey_id=delta_survey.id).values(submitted_on=date(2025, 12, 20))
+    )
+    assert waves_updated() == date(2025, 3, 10)  # the counted surveys' newest answer, not Delta's four
