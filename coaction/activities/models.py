@@ -11,7 +11,7 @@ from coaction.core.status import WorkStatus
 from coaction.core.types import UTCDateTime, enum_column, utcnow
 from coaction.extensions import db
 from coaction.goals.models import PlanGoal
-from coaction.members.models import Organisation
+from coaction.members.models import PUBLIC_STATUSES, MembershipStatus, Organisation
 from coaction.regions.models import Municipality
 
 
@@ -63,6 +63,9 @@ activity_commitment = sa.Table(
     sa.Column("activity_id", sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("commitment_id", sa.ForeignKey("commitment.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+PUBLICLY_NAMED = (*PUBLIC_STATUSES, MembershipStatus.EXTERNAL)
 
 
 class Activity(db.Model):
@@ -123,6 +126,11 @@ class Activity(db.Model):
 
     def leads(self) -> list[Participant]:
         return [p for p in self.taking_part() if p.role == Role.LEAD]
+
+    def publicly_named(self) -> list[Participant]:
+        """Who the public is told takes part: members and external partners, as in the public network; never a
+        prospect, an applicant or an organisation that has left."""
+        return [p for p in self.taking_part() if p.organisation.status in PUBLICLY_NAMED]
 
 
 class Participant(db.Model):

@@ -203,7 +203,7 @@ def render_activity(
     organiser = is_organiser(current_user, activity)
     if organiser and participant_form is None:
         participant_form = ParticipantForm(organisations=participant_choices(activity))
-    shown = activity.participants if organiser else activity.taking_part()
+    shown = activity.participants if organiser else activity.publicly_named()
     own = next(
         (p for p in activity.participants if p.organisation_id == getattr(current_user, "organisation_id", None)), None
     )

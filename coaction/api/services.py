@@ -210,7 +210,7 @@ def activity_values(activity: Activity, url: Url) -> dict:
         "funding_sek": activity.funding_sek,
         "outcomes": activity.outcomes,
         "participants": [
-            {"organisation": organisation_ref(p.organisation), "role": p.role.value} for p in activity.taking_part()
+            {"organisation": organisation_ref(p.organisation), "role": p.role.value} for p in activity.publicly_named()
         ],
         "url": url("activities.show", activity_id=activity.id, _external=True),
     }

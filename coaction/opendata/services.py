@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from coaction.activities.listing import Filters as ActivityFilters
 from coaction.activities.listing import activity_query
-from coaction.activities.models import Activity, Participant
+from coaction.activities.models import Activity, Participant, Role
 from coaction.commitments import geo
 from coaction.commitments.labels import CATEGORY_LABELS, STATUS_LABELS, UNIT_LABELS
 from coaction.commitments.listing import (
@@ -36,7 +36,7 @@ from coaction.commitments.models import Commitment, FocusArea, Milestone, Progre
 from coaction.core.urls import public_urls
 from coaction.extensions import cache, db
 from coaction.goals.models import Indicator, IndicatorValue, PlanGoal, goal_indicator
-from coaction.members.models import PUBLIC_STATUSES, MembershipStatus, Organisation
+from coaction.members.models import PUBLIC_STATUSES, Organisation
 from coaction.network.listing import export_bytes, export_graph
 from coaction.network.models import Scope
 from coaction.network.services import latest_snapshot
@@ -245,7 +245,6 @@ def report_rows() -> Iterable[Row]:
 def activity_rows() -> Iterable[Row]:
     """Public activities only, as /activities lists them to a visitor."""
 
-    named = {*PUBLIC_STATUSES, MembershipStatus.EXTERNAL}  # who the public activity page names
     query = activity_query(PUBLIC_VIEWER, ActivityFilters()).options(
         selectinload(Activity.participants).selectinload(Participant.organisation),
         selectinload(Activity.municipality),
@@ -253,7 +252,7 @@ def activity_rows() -> Iterable[Row]:
     focus = dict(db.session.execute(sa.select(FocusArea.id, FocusArea.code)).all())
     url = public_urls("activities.show")
     for activity in db.session.scalars(query):
-        leads = [lead.organisation.name for lead in activity.leads() if lead.organisation.status in named]
+        leads = [p.organisation.name for p in activity.publicly_named() if p.role == Role.LEAD]
         yield {
             "id": activity.id,
             "title": activity.title,

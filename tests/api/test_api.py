@@ -45,7 +45,7 @@ def cast(app):
         "office": make_user(role=Role.COORDINATOR),
     }
     db.session.commit()
-    return {"a": a, "b": b, "prospect": prospect, **commitments, **users}
+    return {"a": a, "b": b, "prospect_organisation": prospect, **commitments, **users}
 
 
 def token_for(user, days=30) -> str:
@@ -82,7 +82,7 @@ def test_the_api_lists_exactly_the_members_of_the_public_directory(client, cast)
     assert (
         from_api == {name for name in ("Alfa AB", "Beta AB", "Prospekt AB") if name in page} == {"Alfa AB", "Beta AB"}
     )
-    assert client.get(f"{PREFIX}/organisations/{cast['prospect'].id}").status_code == 404
+    assert client.get(f"{PREFIX}/organisations/{cast['prospect_organisation'].id}").status_code == 404
 
 
 def test_the_api_lists_exactly_the_public_activities(client, cast):
@@ -444,3 +444,16 @@ def test_data_downloads_have_etags_and_gzip_too(client, cast):
     first = client.get("/data/commitments.csv", headers={"Accept-Encoding": "gzip"})
     assert first.headers["Content-Encoding"] == "gzip" and "Öppet löfte" in gzip.decompress(first.data).decode()
     assert client.get("/data/commitments.csv", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_an_activity_names_members_and_external_partners_only_on_the_site_and_in_the_api(client, cast):
+    left = make_organisation(name="Lämnat AB", status=MembershipStatus.LEFT)
+    partner = make_organisation(name="Energimyndigheten", status=MembershipStatus.EXTERNAL)
+    activity = joint_activity(
+        ActivityVisibility.PUBLIC, cast["a"], cast["prospect_organisation"], left, partner, title="Öppen"
+    )
+    db.session.commit()
+    named = {p["organisation"]["name"] for p in client.get(f"{PREFIX}/activities/{activity.id}").json["participants"]}
+    assert named == {"Alfa AB", "Energimyndigheten"}
+    page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert "Energimyndigheten" in page and "Prospekt AB" not in page and "Lämnat AB" not in page
