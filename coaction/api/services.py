@@ -9,21 +9,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_login import AnonymousUserMixin
 from sqlalchemy.orm import aliased, selectinload
 
 from coaction.activities.listing import Filters as ActivityFilters
 from coaction.activities.listing import find_activities
 from coaction.activities.models import Activity
+from coaction.activities.permissions import can_see_activity
 from coaction.api.models import ApiToken
 from coaction.audit.services import record
 from coaction.auth.models import User
+from coaction.auth.permissions import PUBLIC_VIEWER
 from coaction.commitments.geo import feature_collection
 from coaction.commitments.listing import Filters as CommitmentFilters
 from coaction.commitments.listing import State, find_commitments, reports_of, state_for
 from coaction.commitments.models import Commitment, CommitmentLocation, FocusArea
 from coaction.commitments.permissions import can_see_commitment
-from coaction.core.pagination import Page, page_number
+from coaction.core.pagination import Page, paginate
 from coaction.core.tokens import hash_token, new_token
 from coaction.core.types import utcnow
 from coaction.extensions import db
@@ -34,7 +35,6 @@ from coaction.members.services import find_members
 from coaction.network.models import NetworkEdge, NetworkNode, NetworkSnapshot, Scope
 from coaction.network.services import latest_snapshot
 
-ANONYMOUS = AnonymousUserMixin()
 TOKEN_PREFIX = "coa_"  # noqa: S105  # nosec B105 (a prefix that marks our tokens, not a secret)
 Url = Callable[..., str]  # url_for, so that services stay free of the request
 
@@ -106,7 +106,7 @@ def user_of_token(token: str, now: datetime) -> User | None:
 def writable_commitment(user: User, commitment_id: int) -> Commitment | None:
     """None when the token's user may not even know of it (404); a seen but foreign one is the caller's 403."""
     commitment = db.session.get(Commitment, commitment_id)
-    if commitment is None or not (can_see_commitment(ANONYMOUS, commitment) or can_see_commitment(user, commitment)):
+    if commitment is None or not can_see_commitment(user, commitment):  # a user sees at least what the public sees
         return None
     return commitment
 
@@ -250,32 +250,28 @@ def commitment_filters(query) -> CommitmentFilters:
 
 
 def commitments(query, url: Url) -> tuple[Page, list[dict]]:
-    page = find_commitments(ANONYMOUS, commitment_filters(query), page=query.page, per_page=query.per_page, clamp=False)
-    _load_for_values([commitment for commitment, _ in page.items])
+    page = find_commitments(
+        PUBLIC_VIEWER,
+        commitment_filters(query),
+        page=query.page,
+        per_page=query.per_page,
+        clamp=False,
+        load=(
+            selectinload(Commitment.locations).selectinload(CommitmentLocation.municipality),
+            selectinload(Commitment.goals),
+        ),
+    )
     return page, [commitment_values(commitment, state, url) for commitment, state in page.items]
-
-
-def _load_for_values(found: list[Commitment]) -> None:
-    """Locations and goals of a page's commitments in two queries, not two per commitment."""
-    if found:
-        db.session.scalars(
-            sa.select(Commitment)
-            .where(Commitment.id.in_([commitment.id for commitment in found]))
-            .options(
-                selectinload(Commitment.locations).selectinload(CommitmentLocation.municipality),
-                selectinload(Commitment.goals),
-            )
-        ).all()
 
 
 def commitments_geojson(query) -> dict:
     filters = CommitmentFilters(category=query.category, organisation_id=query.organisation)
-    return feature_collection(ANONYMOUS, filters)
+    return feature_collection(PUBLIC_VIEWER, filters)
 
 
 def public_commitment(commitment_id: int, url: Url) -> dict | None:
     commitment = db.session.get(Commitment, commitment_id)
-    if commitment is None or commitment.withdrawn_at is not None or not can_see_commitment(ANONYMOUS, commitment):
+    if commitment is None or commitment.withdrawn_at is not None or not can_see_commitment(PUBLIC_VIEWER, commitment):
         return None
     values = commitment_values(commitment, state_for(commitment), url)
     values["progress_reports"] = [report_values(report) for report in reports_of(commitment)]
@@ -292,15 +288,13 @@ def activities(query, url: Url) -> tuple[Page, list[dict]]:
         period_from=query.period_from,
         period_to=query.period_to,
     )
-    page = find_activities(ANONYMOUS, filters, page=query.page, per_page=query.per_page, clamp=False)
+    page = find_activities(PUBLIC_VIEWER, filters, page=query.page, per_page=query.per_page, clamp=False)
     return page, [activity_values(activity, url) for activity in page.items]
 
 
 def public_activity(activity_id: int, url: Url) -> dict | None:
-    from coaction.activities.permissions import can_see_activity
-
     activity = db.session.get(Activity, activity_id)
-    if activity is None or not can_see_activity(ANONYMOUS, activity):
+    if activity is None or not can_see_activity(PUBLIC_VIEWER, activity):
         return None
     return activity_values(activity, url)
 
@@ -378,24 +372,20 @@ NODE_ORDER = {
 }
 
 
-def _sliced(query: sa.Select, page: int, per_page: int) -> tuple[list, int, int]:
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    number = page_number(page, per_page, total, clamp=False)
-    return db.session.execute(query.limit(per_page).offset((number - 1) * per_page)).all(), number, total
-
-
 def network_nodes(query) -> tuple[Page, list[dict]]:
     """The public snapshot's organisations with their measures (never the office's whole network)."""
     snapshot = latest_snapshot(Scope.PUBLIC)
     if snapshot is None:
         return Page([], query.page, query.per_page, 0), []
-    rows, number, total = _sliced(
+    page = paginate(
         sa.select(NetworkNode, Organisation)
         .join(Organisation, Organisation.id == NetworkNode.organisation_id)
         .where(NetworkNode.snapshot_id == snapshot.id)
         .order_by(*NODE_ORDER[query.sort]),
         query.page,
         query.per_page,
+        clamp=False,
+        rows=True,
     )
     items = [
         {
@@ -408,9 +398,9 @@ def network_nodes(query) -> tuple[Page, list[dict]]:
             "community": node.community,
             "cut_point": node.articulation,
         }
-        for node, organisation in rows
+        for node, organisation in page.items
     ]
-    return Page(items, number, query.per_page, total), items
+    return page, items
 
 
 def network_edges(query) -> tuple[Page, list[dict]]:
@@ -418,7 +408,7 @@ def network_edges(query) -> tuple[Page, list[dict]]:
     if snapshot is None:
         return Page([], query.page, query.per_page, 0), []
     one, other = aliased(Organisation), aliased(Organisation)
-    rows, number, total = _sliced(
+    page = paginate(
         sa.select(NetworkEdge, one, other)
         .join(one, one.id == NetworkEdge.a_id)
         .join(other, other.id == NetworkEdge.b_id)
@@ -426,6 +416,8 @@ def network_edges(query) -> tuple[Page, list[dict]]:
         .order_by(NetworkEdge.weight.desc(), NetworkEdge.a_id, NetworkEdge.b_id),
         query.page,
         query.per_page,
+        clamp=False,
+        rows=True,
     )
     items = [
         {
@@ -436,9 +428,9 @@ def network_edges(query) -> tuple[Page, list[dict]]:
             "first_seen": edge.first_seen.isoformat(),
             "last_seen": edge.last_seen.isoformat(),
         }
-        for edge, a, b in rows
+        for edge, a, b in page.items
     ]
-    return Page(items, number, query.per_page, total), items
+    return page, items
 
 
 def network_snapshot() -> dict:

@@ -268,8 +268,18 @@ def _responses(op: Operation) -> dict:
     return responses
 
 
-def openapi_document(info: dict, server_url: str) -> dict:
-    """The document for every declared operation; the schemas are the ones the requests are validated with."""
+INFO = {
+    "title": "CoAction API",
+    "version": "1.0.0",
+    "description": "The network's public data: what any visitor of the site may see. Licence CC BY 4.0.",
+    "license": {"name": "CC BY 4.0", "identifier": "CC-BY-4.0"},
+}
+
+
+@functools.lru_cache(maxsize=8)  # per server address; the operations are all declared once the app is built
+def openapi_document(server_url: str) -> dict:
+    """The document for every declared operation; the schemas are the ones the requests are validated with.
+    Shared between requests: read it, never change it."""
     definitions: dict[str, Any] = {}
     outputs = {op.response for op in OPERATIONS if op.response} | {op.body for op in OPERATIONS if op.body}
     _, top = models_json_schema([(model, "serialization") for model in [*outputs, ErrorBody]], ref_template=REF)
@@ -307,7 +317,7 @@ def openapi_document(info: dict, server_url: str) -> dict:
         paths.setdefault(op.path, {})[op.method.lower()] = entry
     return {
         "openapi": "3.1.0",
-        "info": info,
+        "info": INFO,
         "servers": [{"url": server_url}],
         "paths": paths,
         "components": {

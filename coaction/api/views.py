@@ -213,13 +213,7 @@ def travel():
 
 
 def document() -> dict:
-    info = {
-        "title": "CoAction API",
-        "version": "1.0.0",
-        "description": "The network's public data: what any visitor of the site may see. Licence CC BY 4.0.",
-        "license": {"name": "CC BY 4.0", "identifier": "CC-BY-4.0"},
-    }
-    return openapi_document(info, url_for("api.docs", _external=True) + PREFIX.removeprefix("/api"))
+    return openapi_document(url_for("api.docs", _external=True) + PREFIX.removeprefix("/api"))
 
 
 @bp.get(PREFIX + "/openapi.json")

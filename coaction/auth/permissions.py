@@ -7,10 +7,13 @@ from functools import wraps
 from typing import Any
 
 from flask import abort
-from flask_login import current_user
+from flask_login import AnonymousUserMixin, current_user
 
 from coaction.auth.models import Role
 from coaction.extensions import login_manager
+
+# Whoever is not signed in: the viewer of everything public (the API, the open data, exports from the CLI).
+PUBLIC_VIEWER = AnonymousUserMixin()
 
 
 def has_role(user: Any, role: Role) -> bool:

@@ -246,11 +246,11 @@ def _sort_key(sort: str):
     return keys.get(sort, lambda item: (item[2], item[0]))
 
 
-def _load(ids: Sequence[int]) -> list[Commitment]:
+def _load(ids: Sequence[int], load: Sequence[Any] = ()) -> list[Commitment]:
     found = db.session.scalars(
         sa.select(Commitment)
         .where(Commitment.id.in_(ids))
-        .options(selectinload(Commitment.organisation), selectinload(Commitment.focus_area))
+        .options(selectinload(Commitment.organisation), selectinload(Commitment.focus_area), *load)
     )
     by_id = {commitment.id: commitment for commitment in found}
     return [by_id[i] for i in ids if i in by_id]
@@ -282,10 +282,15 @@ def filtered_ids(viewer: Any, filters: Filters, today: date | None = None) -> tu
 
 
 def find_commitments(
-    viewer: Any, filters: Filters, page: int = 1, per_page: int = PER_PAGE, clamp: bool = True
+    viewer: Any,
+    filters: Filters,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    clamp: bool = True,
+    load: Sequence[Any] = (),
 ) -> Page:
     """A page of (commitment, state) pairs. Without a computed filter or sort the page is cut in SQL and only
-    its own commitments' states are computed."""
+    its own commitments' states are computed; `load` adds loader options for what the caller shows of them."""
     if filters.needs_states:
         ids, computed = filtered_ids(viewer, filters)
         total = len(ids)
@@ -301,7 +306,7 @@ def find_commitments(
         order = SQL_ORDER.get(filters.sort, SQL_ORDER["title"])
         chosen = list(db.session.scalars(base.order_by(*order).limit(per_page).offset((page - 1) * per_page)))
         computed = states(chosen)
-    items = [(commitment, computed[commitment.id]) for commitment in _load(chosen)]
+    items = [(commitment, computed[commitment.id]) for commitment in _load(chosen, load)]
     return Page(items, page, per_page, total)
 
 

@@ -26,8 +26,10 @@ def page_number(page: int, per_page: int, total: int, clamp: bool = True) -> int
     return min(max(page, 1), max(1, -(-total // per_page))) if clamp else max(page, 1)
 
 
-def paginate(query: sa.Select, page: int, per_page: int, clamp: bool = True) -> Page:
+def paginate(query: sa.Select, page: int, per_page: int, clamp: bool = True, rows: bool = False) -> Page:
+    """One page of the query's entities, or of its rows (several columns each) with `rows`."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     page = page_number(page, per_page, total, clamp)
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    cut = query.limit(per_page).offset((page - 1) * per_page)
+    items = list(db.session.execute(cut).all() if rows else db.session.scalars(cut))
     return Page(items, page, per_page, total)

@@ -16,12 +16,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from flask_login import AnonymousUserMixin
 from sqlalchemy.orm import aliased, selectinload
 
 from coaction.activities.listing import Filters as ActivityFilters
 from coaction.activities.listing import activity_query
 from coaction.activities.models import Activity, Participant, Role
+from coaction.auth.permissions import PUBLIC_VIEWER
 from coaction.commitments import geo
 from coaction.commitments.labels import CATEGORY_LABELS, STATUS_LABELS, UNIT_LABELS
 from coaction.commitments.listing import (
@@ -63,7 +63,6 @@ from coaction.travel.results import MIN_GROUP, MissingFactors, results_from
 from coaction.travel.services import factors_in_force, totals_by
 
 # Whoever reads open data reads it as someone not signed in.
-PUBLIC_VIEWER = AnonymousUserMixin()
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 SUMMARY_SECONDS = 300  # the page's counts and dates may be this old (counting runs every generator)
