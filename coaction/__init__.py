@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.instance_path = app.config["INSTANCE_PATH"]
 
     from coaction import models  # noqa: F401  (the whole schema, for migrations)
+    from coaction.core.web import compressed_key
     from coaction.i18n import init_language_switch, select_locale
 
     db.init_app(app)
@@ -30,6 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     cache.init_app(app)
+    # A body is gzipped once per ETag (the body's hash), then served from the cache: the big GeoJSON layers.
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", lambda: cache)
+    app.config.setdefault("COMPRESS_CACHE_KEY", compressed_key)
     compress.init_app(app)
     limiter.init_app(app)
     mailer.init_app(app)
@@ -73,6 +77,7 @@ FEATURES = (
     "network",
     "opendata",
     "api",
+    "maps",
 )
 
 

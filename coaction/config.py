@@ -89,6 +89,8 @@ def load(overrides: dict | None = None) -> dict:
         "LANGUAGES": ("sv", "en"),
         "TILE_URL": setting("TILE_URL", ""),
         "TILE_ATTRIBUTION": setting("TILE_ATTRIBUTION", ""),
+        # The one page other sites may put in a frame: the embeddable map.
+        "FRAMEABLE_ENDPOINTS": ("maps.embed",),
         "HSTS": flag("HSTS", production),
         # Absolute links in mails come from here, never from the request's Host header.
         "BASE_URL": setting("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),

@@ -16,7 +16,7 @@ from coaction.core.status import WORK_STATUS_COLOURS, WORK_STATUS_ICONS, WORK_ST
 # The public pages of DESIGN §5, in menu order. An entry without an endpoint is shown as "coming soon".
 NAVIGATION = (
     ("public.home", _l("Home")),
-    (None, _l("Map")),
+    ("maps.index", _l("Map")),
     (None, _l("Infrastructure priorities")),
     ("members.directory", _l("Members")),
     ("commitments.index", _l("Commitments")),

@@ -516,6 +516,8 @@ ROUTES = (
     Route("GET", "/goals", EVERYONE),
     Route("GET", "/goals/<int:goal_id>", EVERYONE, "/goals/{goal.id}"),
     # open data
+    Route("GET", "/map", EVERYONE),
+    Route("GET", "/map/embed", EVERYONE),
     Route("GET", "/data", EVERYONE),
     Route("GET", "/data/<key>.<fmt>", EVERYONE, "/data/commitments.csv"),
     Route("GET", "/data/<key>.dictionary.csv", EVERYONE, "/data/commitments.dictionary.csv"),
@@ -571,6 +573,8 @@ ROUTES = (
         token=True,
     ),  # fmt: skip
     Route("GET", "/api/v1/commitments.geojson", EVERYONE),
+    Route("GET", "/api/v1/organisations.geojson", EVERYONE),
+    Route("GET", "/api/v1/activities.geojson", EVERYONE),
     Route("GET", "/api/v1/activities", EVERYONE),
     Route("GET", "/api/v1/activities/<int:activity_id>", EVERYONE, "/api/v1/activities/{activity.id}"),
     Route("GET", "/api/v1/goals", EVERYONE),

@@ -120,10 +120,12 @@ class ActivityFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    kind = SelectField(_l("Type"), choices=choice_list(KIND_LABELS, blank=_l("Every type")))
-    focus_area = SelectField(_l("Focus area"))
-    status = SelectField(_l("Status"), choices=choice_list(WORK_STATUS_LABELS, blank=_l("Every status")))
-    municipality = SelectField(_l("Municipality"))
+    kind = SelectField(_l("Type"), choices=choice_list(KIND_LABELS, blank=_l("Every type")), validators=[Optional()])
+    focus_area = SelectField(_l("Focus area"), validators=[Optional()])
+    status = SelectField(
+        _l("Status"), choices=choice_list(WORK_STATUS_LABELS, blank=_l("Every status")), validators=[Optional()]
+    )
+    municipality = SelectField(_l("Municipality"), validators=[Optional()])
     period_from = DateField(_l("From"), validators=[Optional()])
     period_to = DateField(_l("To"), validators=[Optional()])
 

@@ -14,11 +14,19 @@ from coaction.core.pagination import Page
 from coaction.core.web import conditional
 from coaction.errors import error_response
 from coaction.extensions import db
+from coaction.maps.services import Layer
 
 
 def json_response(payload: Any, status: int = 200, media_type: str = "application/json") -> Response:
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
     return Response(body, status=status, mimetype=media_type)
+
+
+def layer_response(layer: Layer) -> Response:
+    """A cached GeoJSON layer, its ETag known already (`conditional` answers 304 without hashing it again)."""
+    response = Response(layer.body, mimetype="application/geo+json")
+    response.set_etag(layer.etag, weak=True)
+    return response
 
 
 def page_response(page: Page, items: list) -> Response:

@@ -74,6 +74,10 @@ class CommitmentQuery(PageQuery):
 
 class GeoQuery(Query):
     category: Category | None = None
+    status: Status | None = Field(None, description="Computed status, as on the site.")
+    focus_area: int | None = reference("Only this focus area (its id).")
+    municipality: int | None = reference("Located in this municipality, or made by an organisation there.")
+    sector: Sector | None = Field(None, description="Only commitments of organisations of this sector.")
     organisation: int | None = reference("Only this organisation's commitments (its id).")
 
 

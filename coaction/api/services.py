@@ -5,7 +5,7 @@ a personal token, through the same add_report as the site's form."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +30,7 @@ from coaction.core.types import utcnow
 from coaction.extensions import db
 from coaction.goals.models import Indicator, IndicatorValue, PlanGoal
 from coaction.goals.services import plan_years
+from coaction.maps.services import Layer, cached_layer, commitments_version
 from coaction.members.models import PUBLIC_STATUSES, Organisation
 from coaction.members.services import find_members
 from coaction.network.models import NetworkEdge, NetworkNode, NetworkSnapshot, Scope
@@ -264,9 +265,22 @@ def commitments(query, url: Url) -> tuple[Page, list[dict]]:
     return page, [commitment_values(commitment, state, url) for commitment, state in page.items]
 
 
-def commitments_geojson(query) -> dict:
-    filters = CommitmentFilters(category=query.category, organisation_id=query.organisation)
-    return feature_collection(PUBLIC_VIEWER, filters)
+def geo_filters(query) -> CommitmentFilters:
+    return CommitmentFilters(
+        category=query.category,
+        status=query.status,
+        focus_area_id=query.focus_area,
+        municipality_id=query.municipality,
+        sector=query.sector,
+        organisation_id=query.organisation,
+    )
+
+
+def commitments_geojson(filters: CommitmentFilters, today: date) -> Layer:
+    """Cached until a commitment, report, place or organisation changes, or the day does."""
+    return cached_layer(
+        f"commitments {filters!r}", commitments_version(today), lambda: feature_collection(PUBLIC_VIEWER, filters)
+    )
 
 
 def public_commitment(commitment_id: int, url: Url) -> dict | None:

@@ -11,7 +11,7 @@ from coaction.api import bp, schemas
 from coaction.api import services as api
 from coaction.api.forms import TokenForm
 from coaction.api.models import ApiToken
-from coaction.api.responses import json_response, page_response
+from coaction.api.responses import json_response, layer_response, page_response
 from coaction.api.spec import (
     PREFIX,
     ApiError,
@@ -30,6 +30,7 @@ from coaction.core.tokens import hash_token
 from coaction.core.types import utcnow
 from coaction.core.web import acting_user, client_ip, config_limit
 from coaction.extensions import csrf, db, limiter
+from coaction.maps import services as layers
 
 limiter.limit(config_limit("API_RATE_LIMIT"))(bp)
 form_limit = config_limit("FORM_RATE_LIMIT")
@@ -96,8 +97,35 @@ def commitment(commitment_id: int):
     media_type="application/geo+json",
 )
 def commitments_geojson(query: schemas.GeoQuery):
-    """A FeatureCollection of Points, longitude first; a commitment with several places is one feature per place."""
-    return json_response(api.commitments_geojson(query), media_type="application/geo+json")
+    """A FeatureCollection of Points, longitude first; a commitment with several places is one feature per place.
+    The filters are those of the public map (/map)."""
+    return layer_response(api.commitments_geojson(api.geo_filters(query), local_today()))
+
+
+@operation(
+    "/organisations.geojson",
+    summary="Where member organisations are (RFC 7946)",
+    tag="organisations",
+    query=schemas.Query,
+    response=None,
+    media_type="application/geo+json",
+)
+def organisations_geojson(query: schemas.Query):
+    """Members and paused members as Points: their own coordinates, else their municipality's centre."""
+    return json_response(layers.members_geojson(), media_type="application/geo+json")
+
+
+@operation(
+    "/activities.geojson",
+    summary="Where coming and running public activities take place (RFC 7946)",
+    tag="activities",
+    query=schemas.Query,
+    response=None,
+    media_type="application/geo+json",
+)
+def activities_geojson(query: schemas.Query):
+    """Public activities that have not ended, as Points at the centre of their municipality."""
+    return json_response(layers.activities_geojson(local_today()), media_type="application/geo+json")
 
 
 @operation(

@@ -311,22 +311,22 @@ SORT_LABELS = {
 }
 
 
-class CommitmentFilterForm(FlaskForm):
+class CommitmentFilterBase(FlaskForm):
+    """The filters the commitment list and the map share (plain GET forms: a filtered view is a link)."""
+
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
-    category = SelectField(_l("Category"), choices=choice_list(CATEGORY_LABELS, blank=_l("All categories")))
-    focus_area = SelectField(_l("Focus area"))
-    status = SelectField(_l("Status"), choices=choice_list(STATUS_LABELS, blank=_l("Every status")))
-    municipality = SelectField(_l("Municipality"))
-    goal = SelectField(_l("Plan goal"))
-    verification = SelectField(
-        _l("Verification"), choices=choice_list(VERIFICATION_LABELS, blank=_l("Any verification"))
+    category = SelectField(
+        _l("Category"), choices=choice_list(CATEGORY_LABELS, blank=_l("All categories")), validators=[Optional()]
     )
-    sort = SelectField(_l("Sort by"), choices=[SelectChoice(code, SORT_LABELS[code]) for code in SORTS])
+    focus_area = SelectField(_l("Focus area"), validators=[Optional()])
+    status = SelectField(
+        _l("Status"), choices=choice_list(STATUS_LABELS, blank=_l("Every status")), validators=[Optional()]
+    )
+    municipality = SelectField(_l("Municipality"), validators=[Optional()])
 
-    def __init__(self, *args, focus_areas=(), municipalities=(), goals=(), locale="sv", **kwargs):
+    def __init__(self, *args, focus_areas=(), municipalities=(), locale="sv", **kwargs):
         super().__init__(*args, **kwargs)
         self.focus_area.choices = [SelectChoice("", _l("All focus areas"))] + [
             SelectChoice(str(area.id), area.name(locale)) for area in focus_areas
@@ -334,6 +334,22 @@ class CommitmentFilterForm(FlaskForm):
         self.municipality.choices = [SelectChoice("", _l("All municipalities"))] + [
             SelectChoice(str(m.id), m.name) for m in municipalities
         ]
+
+
+class CommitmentFilterForm(CommitmentFilterBase):
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
+    goal = SelectField(_l("Plan goal"), validators=[Optional()])
+    verification = SelectField(
+        _l("Verification"),
+        choices=choice_list(VERIFICATION_LABELS, blank=_l("Any verification")),
+        validators=[Optional()],
+    )
+    sort = SelectField(
+        _l("Sort by"), choices=[SelectChoice(code, SORT_LABELS[code]) for code in SORTS], validators=[Optional()]
+    )
+
+    def __init__(self, *args, goals=(), **kwargs):
+        super().__init__(*args, **kwargs)
         self.goal.choices = [SelectChoice("", _l("All plan goals"))] + [
             SelectChoice(str(goal_id), label) for goal_id, label in goals
         ]

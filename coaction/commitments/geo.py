@@ -19,7 +19,7 @@ from coaction.members.models import Organisation
 from coaction.regions.models import Municipality
 
 # What each feature tells about its commitment (codes, not words: the data dictionary explains them).
-PROPERTIES = ("id", "title", "organisation", "category", "status", "municipality", "url")
+PROPERTIES = ("id", "title", "organisation", "category", "status", "progress", "verification", "municipality", "url")
 
 
 class LocationRow(NamedTuple):
@@ -30,6 +30,8 @@ class LocationRow(NamedTuple):
     organisation: str
     category: str
     status: str
+    progress: int | None  # percent from baseline to target, whole; None when it cannot be computed
+    verification: str
     municipality: str  # the municipality whose centre the place is, or "" for typed coordinates
     longitude: float
     latitude: float
@@ -71,6 +73,8 @@ def location_rows(viewer: Any, today: date | None = None, filters: Filters | Non
             row.organisation,
             row.category.value,
             state.status.value,
+            None if state.assessment.progress is None else round(state.assessment.progress),
+            state.verification.value,
             municipality,
             longitude,
             latitude,

@@ -42,7 +42,7 @@ from coaction.core.settings import get_setting
 from coaction.core.types import casefold_key
 from coaction.extensions import db
 from coaction.goals.models import PlanGoal
-from coaction.members.models import Organisation
+from coaction.members.models import Organisation, Sector
 
 PER_PAGE = 25
 # The order of the status sort, and of every count by status: the precedence of DESIGN §4.
@@ -155,10 +155,12 @@ class Filters:
     focus_area_id: int | None = None
     status: Status | None = None
     municipality_id: int | None = None
+    sector: Sector | None = None
     goal_id: int | None = None
     verification: Verification | None = None
     q: str = ""
     sort: str = "title"
+    located: bool = False  # only commitments with a place: what the map shows
 
     @property
     def needs_states(self) -> bool:
@@ -200,6 +202,10 @@ def where_clauses(viewer: Any, filters: Filters) -> list[sa.ColumnElement[bool]]
         clauses.append(Commitment.focus_area_id == filters.focus_area_id)
     if filters.municipality_id is not None:
         clauses.append(in_municipality(filters.municipality_id))
+    if filters.sector is not None:
+        clauses.append(Organisation.sector == filters.sector)
+    if filters.located:
+        clauses.append(Commitment.id.in_(sa.select(CommitmentLocation.commitment_id)))
     if filters.goal_id is not None:
         linked = sa.select(commitment_goal.c.commitment_id).where(
             commitment_goal.c.goal_id.in_(goal_family(filters.goal_id))

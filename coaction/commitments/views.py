@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -13,6 +15,7 @@ from coaction.commitments.evidence import evidence_path
 from coaction.commitments.forms import (
     REPORT_FILE_COLUMNS,
     REPORT_ROW_MESSAGES,
+    CommitmentFilterBase,
     CommitmentFilterForm,
     CommitmentForm,
     FollowUpForm,
@@ -84,7 +87,7 @@ from coaction.core.uploads import private_download
 from coaction.core.web import acting_user, client_ip, config_limit, csv_delimiter, csv_download, render_form
 from coaction.extensions import db, limiter
 from coaction.goals.services import current_plan_year, goal_choices
-from coaction.members.models import Organisation
+from coaction.members.models import Organisation, Sector
 from coaction.members.organisation import people as organisation_people
 from coaction.regions.services import all_municipalities, network_municipalities
 
@@ -119,27 +122,31 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
-def filters_from(args) -> tuple[Filters, CommitmentFilterForm]:
-    form = CommitmentFilterForm(
-        args,
-        focus_areas=focus_areas(),
-        municipalities=network_municipalities(),
-        goals=this_years_goals(),
-        locale=locale(),
-    )
+def _chosen(form, name: str, enum):
+    """The member of `enum` the form's field `name` holds; None when the form has no such field or it is blank."""
+    field = getattr(form, name, None)
+    return enum(field.data) if field is not None and field.data in enum._value2member_map_ else None
+
+
+def filters_from(args, form_class: type[CommitmentFilterBase] = CommitmentFilterForm) -> tuple[Filters, Any]:
+    """The filters of the commitment list (or of the map, with its form): what is not understood is left out."""
+    extra = {"goals": this_years_goals()} if issubclass(form_class, CommitmentFilterForm) else {}
+    places = network_municipalities()
+    form = form_class(args, focus_areas=focus_areas(), municipalities=places, locale=locale(), **extra)
     form.validate()
+    search = getattr(form, "q", None)
+    sort = getattr(form, "sort", None)
     filters = Filters(
         organisation_id=_int(args.get("organisation")),
-        category=Category(form.category.data) if form.category.data in Category._value2member_map_ else None,
+        category=_chosen(form, "category", Category),
         focus_area_id=_int(form.focus_area.data),
-        status=Status(form.status.data) if form.status.data in Status._value2member_map_ else None,
+        status=_chosen(form, "status", Status),
         municipality_id=_int(form.municipality.data),
-        goal_id=_int(args.get("goal")),
-        verification=Verification(form.verification.data)
-        if form.verification.data in Verification._value2member_map_
-        else None,
-        q=(form.q.data or "")[:200],
-        sort=form.sort.data if form.sort.data in SORTS else "title",
+        sector=_chosen(form, "sector", Sector),
+        goal_id=_int(args.get("goal")) if extra else None,
+        verification=_chosen(form, "verification", Verification),
+        q=((search.data or "") if search is not None else "")[:200],
+        sort=sort.data if sort is not None and sort.data in SORTS else "title",
     )
     return filters, form
 

@@ -86,9 +86,17 @@ def csv_download(body: bytes, filename: str) -> Response:
 
 
 def conditional(response: Response) -> Response:
-    """A weak ETag over the body (the same data whatever the encoding), 304 to a current If-None-Match, then gzip
-    when the client takes it: for the API's answers and the data downloads."""
+    """A weak ETag over the body (the same data whatever the encoding; a view that knows it already may set it),
+    304 to a current If-None-Match, then gzip when the client takes it: for the API's answers and the downloads."""
+    tag = response.get_etag()[0] or hashlib.sha256(response.get_data()).hexdigest()[:32]
+    request.environ["coaction.body_hash"] = tag
     if request.method in ("GET", "HEAD") and response.status_code == 200:
-        response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32], weak=True)
+        response.set_etag(tag, weak=True)
         response.make_conditional(request)
     return compress.after_request(response)
+
+
+def compressed_key(req) -> str:
+    """flask-compress's cache key: the hash of the body being compressed (set just before by `conditional`, the
+    one caller), so the same body is compressed once."""
+    return req.environ["coaction.body_hash"]

@@ -418,6 +418,14 @@ LOCATION_COLUMNS = (
     Column(
         "status", "code", _l("Computed status (see commitments)"), "Beräknad status (se commitments)", _codes(Status)
     ),
+    Column("progress", "percent", _l("Progress (see commitments)"), "Framsteg (se commitments)"),
+    Column(
+        "verification",
+        "code",
+        _l("Verification (see commitments)"),
+        "Verifiering (se commitments)",
+        _codes(Verification),
+    ),
     Column(
         "municipality",
         "text",

@@ -14,7 +14,8 @@ from coaction.opendata.services import DATASETS, ORGANISATION_DATASETS
 
 
 def test_features_put_longitude_first_and_keep_six_decimals():
-    row = LocationRow(7, "Laddpunkter", "Alfa AB", "charging_infrastructure", "planned", "Södertälje",
+    row = LocationRow(7, "Laddpunkter", "Alfa AB", "charging_infrastructure", "planned", 40,
+                      "evidence", "Södertälje",
                       17.62534567, 59.19551234, "http://x/commitments/7", datetime(2026, 1, 1, tzinfo=UTC))  # fmt: skip
     collection = features([row])
     assert collection["type"] == "FeatureCollection"
@@ -22,7 +23,7 @@ def test_features_put_longitude_first_and_keep_six_decimals():
     assert feature["geometry"] == {"type": "Point", "coordinates": [17.625346, 59.195512]}
     assert feature["properties"] == {
         "id": 7, "title": "Laddpunkter", "organisation": "Alfa AB", "category": "charging_infrastructure",
-        "status": "planned", "municipality": "Södertälje", "url": "http://x/commitments/7",
+        "status": "planned", "progress": 40, "verification": "evidence", "municipality": "Södertälje", "url": "http://x/commitments/7",
     }  # fmt: skip
     assert features([]) == {"type": "FeatureCollection", "features": []}
 
