@@ -78,6 +78,7 @@ FEATURES = (
     "opendata",
     "api",
     "maps",
+    "priorities",
 )
 
 

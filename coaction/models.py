@@ -35,6 +35,7 @@ from coaction.network.models import (
     NetworkSnapshot,
     NetworkState,
 )
+from coaction.priorities.models import InfrastructurePriority, PriorityStatusChange, PrioritySupport
 from coaction.regions.models import Municipality, MunicipalityFigure
 from coaction.ties.models import Tie
 from coaction.travel.models import (
@@ -83,6 +84,9 @@ __all__ = [
     "NetworkNode",
     "NetworkSnapshot",
     "NetworkState",
+    "InfrastructurePriority",
+    "PriorityStatusChange",
+    "PrioritySupport",
     "Municipality",
     "MunicipalityFigure",
     "Organisation",

@@ -17,7 +17,7 @@ from coaction.core.status import WORK_STATUS_COLOURS, WORK_STATUS_ICONS, WORK_ST
 NAVIGATION = (
     ("public.home", _l("Home")),
     ("maps.index", _l("Map")),
-    (None, _l("Infrastructure priorities")),
+    ("priorities.index", _l("Infrastructure priorities")),
     ("members.directory", _l("Members")),
     ("commitments.index", _l("Commitments")),
     ("activities.index", _l("Activities")),

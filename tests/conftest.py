@@ -274,8 +274,27 @@ def people(app):
     cast |= tie_cast(org_a, org_b, cast["org_admin_a"])
     cast |= network_cast(org_a, org_b, cast["org_admin_b"])
     cast["api_token"] = api_token_of(cast["member_a"])
+    cast |= priority_cast(org_a, org_b, cast["org_admin_a"], cast["org_admin_b"])
     db.session.commit()
     return {"org_a": org_a, "org_b": org_b, **cast}
+
+
+def priority_cast(org_a, org_b, org_admin_a, org_admin_b) -> dict:
+    """A priority with a geometry; A's support approved, B's waiting for the coordinator."""
+    from datetime import date
+
+    from coaction.priorities.models import PriorityStatus
+    from coaction.priorities.services import PriorityDetails, create_priority, decide_support, state_support
+
+    details = PriorityDetails(
+        "Tvärförbindelse Södertörn", "", PriorityStatus.PLANNING, "Vägplan granskad.", "Trafikverket", None, None,
+        {"type": "LineString", "coordinates": [[17.93, 59.27], [18.15, 59.16]]}, True,
+    )  # fmt: skip
+    priority = create_priority(details, today=date(2021, 1, 14), actor=None, ip=None)
+    approved = state_support(priority, org_a, "Vi stöder den.", actor=org_admin_a, ip=None)
+    decide_support(approved, True, actor=org_admin_a, ip=None)
+    pending = state_support(priority, org_b, "Vi också.", actor=org_admin_b, ip=None)
+    return {"priority": priority, "priority_support": pending}
 
 
 def api_token_of(user):

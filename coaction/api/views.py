@@ -31,6 +31,7 @@ from coaction.core.types import utcnow
 from coaction.core.web import acting_user, client_ip, config_limit
 from coaction.extensions import csrf, db, limiter
 from coaction.maps import services as layers
+from coaction.priorities.services import priorities_geojson as priority_features
 
 limiter.limit(config_limit("API_RATE_LIMIT"))(bp)
 form_limit = config_limit("FORM_RATE_LIMIT")
@@ -100,6 +101,19 @@ def commitments_geojson(query: schemas.GeoQuery):
     """A FeatureCollection of Points, longitude first; a commitment with several places is one feature per place.
     The filters are those of the public map (/map)."""
     return layer_response(api.commitments_geojson(api.geo_filters(query), local_today()))
+
+
+@operation(
+    "/priorities.geojson",
+    summary="The joint infrastructure priorities and their geometries (RFC 7946)",
+    tag="priorities",
+    query=schemas.Query,
+    response=None,
+    media_type="application/geo+json",
+)
+def priorities_geojson(query: schemas.Query):
+    """Each priority with a geometry, in the network's order; `approximate` marks estimated cost, body or line."""
+    return json_response(priority_features(), media_type="application/geo+json")
 
 
 @operation(

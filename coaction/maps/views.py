@@ -25,6 +25,8 @@ from coaction.maps.forms import MapFilterForm
 from coaction.maps.render import MapShell, Shape, ShapeLayer, Tiles, render_shell
 from coaction.members.labels import SECTOR_LABELS
 from coaction.members.models import Organisation
+from coaction.priorities.mapping import priority_layer
+from coaction.priorities.services import ordered as ordered_priorities
 from coaction.regions.services import network_municipalities
 from coaction.security import csp_nonce
 
@@ -55,7 +57,8 @@ def shape_layers() -> tuple[list[ShapeLayer], dict[str, dict]]:
             "labels": {f"municipality-{m.id}": {"title": m.name} for m in municipalities},
         }
     }
-    return [centres], words
+    priorities, priority_words = priority_layer(ordered_priorities())
+    return [priorities, centres], {"priorities": priority_words, **words}
 
 
 def map_shell(layers: list[ShapeLayer]) -> MapShell:
@@ -67,16 +70,24 @@ def map_shell(layers: list[ShapeLayer]) -> MapShell:
     )
 
 
-def script_config(shell: MapShell, words: dict[str, dict], geojson_args: dict[str, str]) -> dict:
-    """What static/js/map.js needs: where the map and layers are, where the data is, and every word it shows."""
+def script_config(shell: MapShell, words: dict[str, dict], geojson_args: dict[str, str] | None = None) -> dict:
+    """What static/js/map.js needs: where the map and layers are, where the data is, and every word it shows.
+    Without `geojson_args` the map has its shapes only (a priority's page), fitted to them."""
     shapes = [{"layer": shell.layer_names[key], **layer} for key, layer in words.items()]
+    data = (
+        {
+            "commitments": url_for("api.commitments_geojson", **geojson_args),
+            "members": url_for("api.organisations_geojson"),
+            "activities": url_for("api.activities_geojson"),
+        }
+        if geojson_args is not None
+        else {}
+    )
     return {
         "map": shell.map_name,
         "shapes": shapes,
-        "commitments": url_for("api.commitments_geojson", **geojson_args),
-        "members": url_for("api.organisations_geojson"),
-        "activities": url_for("api.activities_geojson"),
-        "fit": bool(geojson_args),
+        **data,
+        "fit": geojson_args is None or bool(geojson_args),
         "categories": {code.value: str(label) for code, label in CATEGORY_LABELS.items()},
         "statuses": {
             status.value: {

@@ -23,6 +23,7 @@ from coaction.regions.services import municipality_by_name, set_figure, upsert_m
 from coaction.seed.demo_activities import load_activity_demo, load_tie_demo
 from coaction.seed.demo_commitments import load_commitment_demo
 from coaction.seed.demo_groups import load_group_demo
+from coaction.seed.demo_priorities import load_priority_demo
 
 MEMBER_SINCE = date(2021, 1, 14)  # the planning conference that set the joint priorities
 
@@ -218,4 +219,5 @@ def load_demo() -> list[tuple[str, Role]]:
     load_activity_demo(local_today())
     load_group_demo(local_today())
     load_tie_demo()
+    load_priority_demo()
     return logins

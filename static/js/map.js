@@ -135,7 +135,7 @@
       shape.bindTooltip(node("span", info.title));
       shape.bindPopup(function () { return card(info.title, info.facts || [], info.url); });
     });
-    if (!shapes.shown) { map.removeLayer(layer); }
+    if (!shapes.shown) { map.removeLayer(layer); } else if (layer.getBounds().isValid()) { bounds.extend(layer.getBounds()); }
     overlays[asHtml(shapes.name)] = layer;
   }
 
