@@ -28,7 +28,7 @@ from coaction.commitments.listing import SORTS
 from coaction.commitments.models import CATEGORY_UNITS, Category, Unit, Visibility
 from coaction.commitments.services import CommitmentDetails, plan_problems
 from coaction.core.forms import REQUIRED, required
-from coaction.core.text import parse_number
+from coaction.core.text import parse_coordinates, parse_number
 
 # What each problem code of the services means, in words, next to the field.
 PROBLEM_MESSAGES = {
@@ -112,21 +112,6 @@ def parse_milestones(text: str) -> list[tuple[int, float]] | None:
             return None
         pairs.append((int(year_text.rstrip(":")), value))
     return pairs
-
-
-def parse_coordinates(text: str) -> list[tuple[float, float]] | None:
-    places = []
-    for line in (text or "").splitlines():
-        if not line.strip():
-            continue
-        parts = [part.strip() for part in line.replace(";", ",").split(",")]
-        if len(parts) != 2:
-            return None
-        latitude, longitude = parse_number(parts[0]), parse_number(parts[1])
-        if latitude is None or longitude is None:
-            return None
-        places.append((latitude, longitude))
-    return places
 
 
 class CommitmentForm(FlaskForm):

@@ -87,7 +87,7 @@ from coaction.core.uploads import private_download
 from coaction.core.web import acting_user, client_ip, config_limit, csv_delimiter, csv_download, render_form
 from coaction.extensions import db, limiter
 from coaction.goals.services import current_plan_year, goal_choices
-from coaction.members.models import Organisation, Sector
+from coaction.members.models import PUBLIC_STATUSES, Organisation, Sector
 from coaction.members.organisation import people as organisation_people
 from coaction.regions.services import all_municipalities, network_municipalities
 
@@ -119,7 +119,14 @@ def this_years_goals() -> list[tuple[int, str]]:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    # ASCII digits only: "²".isdigit() is true, and int() refuses it
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+def listed_organisation(organisation_id: int | None) -> Organisation | None:
+    """The organisation a filter names, when the public may know of it (else the filter names nobody)."""
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+    return organisation if organisation is not None and organisation.status in PUBLIC_STATUSES else None
 
 
 def _chosen(form, name: str, enum):
@@ -155,7 +162,7 @@ def filters_from(args, form_class: type[CommitmentFilterBase] = CommitmentFilter
 def index():
     filters, form = filters_from(request.args)
     found = find_commitments(current_user, filters, page=request.args.get("page", 1, type=int) or 1)
-    organisation = db.session.get(Organisation, filters.organisation_id) if filters.organisation_id else None
+    organisation = listed_organisation(filters.organisation_id)
     return render_template("commitments/index.html", form=form, found=found, organisation=organisation)
 
 

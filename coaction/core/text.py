@@ -19,3 +19,20 @@ def parse_number(text: str) -> float | None:
     except ValueError:
         return None
     return number if number == number and abs(number) < 1e15 else None
+
+
+def parse_coordinates(text: str) -> list[tuple[float, float]] | None:
+    """Places typed one per line as "latitude, longitude" (a decimal point, or comma inside a number with a
+    semicolon between); None when a line is not such a pair."""
+    places = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.replace(";", ",").split(",")]
+        if len(parts) != 2:
+            return None
+        latitude, longitude = parse_number(parts[0]), parse_number(parts[1])
+        if latitude is None or longitude is None:
+            return None
+        places.append((latitude, longitude))
+    return places

@@ -10,16 +10,40 @@ from datetime import date
 from typing import NamedTuple
 
 import sqlalchemy as sa
+from flask import has_app_context
+from sqlalchemy.orm import Session
 
 from coaction.activities.models import Activity, ActivityVisibility
 from coaction.commitments.listing import tolerance
 from coaction.commitments.models import Commitment, CommitmentLocation, ProgressReport
+from coaction.core.status import WorkStatus
 from coaction.core.urls import public_urls
 from coaction.extensions import cache, db
 from coaction.members.models import PUBLIC_STATUSES, Organisation
 from coaction.regions.models import Municipality
 
 CACHE_SECONDS = 3600  # a cached layer is keyed by its data's version: it is dropped for space, never served stale
+GENERATION_KEY = "maps.generation"
+WATCHED = (Commitment, CommitmentLocation, ProgressReport, Organisation)
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _note_changes(session, _context) -> None:
+    if any(isinstance(row, WATCHED) for row in (*session.new, *session.dirty, *session.deleted)):
+        session.info["maps.changed"] = True
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _new_generation(session) -> None:
+    """Committed changes start a new generation: the aggregates below alone can miss a change committed after a
+    later one was (timestamps are taken at flush, on PostgreSQL transactions overlap)."""
+    if session.info.pop("maps.changed", False) and has_app_context():
+        cache.set(GENERATION_KEY, (cache.get(GENERATION_KEY) or 0) + 1, timeout=0)
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _forget_changes(session, _previous) -> None:
+    session.info.pop("maps.changed", None)
 
 
 class Layer(NamedTuple):
@@ -58,7 +82,8 @@ def commitments_version(today: date) -> str:
             )
         )
     ).one()
-    return f"{today.isoformat()}|{tolerance()}|" + "|".join(str(value) for value in figures)
+    generation = cache.get(GENERATION_KEY) or 0
+    return f"{today.isoformat()}|{tolerance()}|{generation}|" + "|".join(str(value) for value in figures)
 
 
 def cached_layer(name: str, version: str, build: Callable[[], dict]) -> Layer:
@@ -118,6 +143,7 @@ def activities_geojson(today: date) -> dict:
         .join(Municipality, Municipality.id == Activity.municipality_id)
         .where(
             Activity.visibility == ActivityVisibility.PUBLIC,
+            Activity.status != WorkStatus.CANCELLED,
             sa.func.coalesce(Activity.ends_on, Activity.starts_on) >= today,
         )
         .order_by(Activity.starts_on, Activity.id)

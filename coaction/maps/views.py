@@ -17,20 +17,17 @@ from coaction.commitments.labels import (
     STATUS_LABELS,
     VERIFICATION_LABELS,
 )
-from coaction.commitments.listing import STATUS_ORDER, find_commitments
-from coaction.commitments.views import filters_from
-from coaction.extensions import db
+from coaction.commitments.listing import STATUS_ORDER, Filters, find_commitments
+from coaction.commitments.views import filters_from, listed_organisation
 from coaction.maps import bp
 from coaction.maps.forms import MapFilterForm
 from coaction.maps.render import MapShell, Shape, ShapeLayer, Tiles, render_shell
 from coaction.members.labels import SECTOR_LABELS
-from coaction.members.models import Organisation
 from coaction.priorities.mapping import priority_layer
 from coaction.priorities.services import ordered as ordered_priorities
 from coaction.regions.services import network_municipalities
 from coaction.security import csp_nonce
 
-FILTERS = ("category", "status", "focus_area", "municipality", "sector", "organisation")
 PER_PAGE = 25
 
 
@@ -127,8 +124,8 @@ def render_map_page(template: str):
     filters, form = filters_from(request.args, MapFilterForm)
     filters = replace(filters, located=True)
     found = find_commitments(PUBLIC_VIEWER, filters, page=request.args.get("page", 1, type=int) or 1, per_page=PER_PAGE)
-    organisation = db.session.get(Organisation, filters.organisation_id) if filters.organisation_id else None
-    geojson_args = {name: request.args[name] for name in FILTERS if request.args.get(name) and _understood(form, name)}
+    organisation = listed_organisation(filters.organisation_id)
+    geojson_args = geojson_filters(filters)
     layers, words = shape_layers()
     shell = map_shell(layers)
     return render_template(
@@ -143,13 +140,17 @@ def render_map_page(template: str):
     )
 
 
-def _understood(form: MapFilterForm, name: str) -> bool:
-    """Only filter values the form accepts reach the GeoJSON's address (an unknown one would be the API's 400)."""
-    if name == "organisation":
-        value = request.args[name]
-        return value.isdigit() and 0 < int(value) < 2**31
-    field = getattr(form, name)
-    return not field.errors and field.data in {str(choice[0]) for choice in field.iter_choices()} - {""}
+def geojson_filters(filters: Filters) -> dict[str, str]:
+    """The API's parameters for the same filters as the table: the map and the table show the same."""
+    values = {
+        "category": filters.category,
+        "status": filters.status,
+        "focus_area": filters.focus_area_id,
+        "municipality": filters.municipality_id,
+        "sector": filters.sector,
+        "organisation": filters.organisation_id,
+    }
+    return {name: str(value) for name, value in values.items() if value is not None}
 
 
 @bp.get("/map")

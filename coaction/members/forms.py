@@ -7,6 +7,7 @@ from wtforms.validators import URL, Length, NumberRange, Optional, ValidationErr
 
 from coaction.auth.forms import new_password_fields
 from coaction.core.forms import email_address, required
+from coaction.core.text import parse_coordinates
 from coaction.members.fee_services import (
     BANDS,
     PER_INHABITANT,
@@ -223,6 +224,24 @@ del _sector, _label
 
 class OrganisationProfileForm(OrganisationDetailsForm):
     employees = employees_field(Optional())
+    place = StringField(
+        _l("Place on the map (optional)"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Latitude, longitude, as in: 59.19, 17.63. Empty: the centre of the municipality."),
+    )
+
+    def validate_place(self, field):
+        places = parse_coordinates(field.data)
+        if not places or len(places) != 1:
+            raise ValidationError(_l("Write one place as latitude, longitude, as in: 59.19, 17.63"))
+        latitude, longitude = places[0]
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ValidationError(_l("Latitude goes from -90 to 90 and longitude from -180 to 180."))
+
+    def coordinates(self) -> tuple[float | None, float | None]:
+        """(latitude, longitude) typed, or (None, None)."""
+        places = parse_coordinates(self.place.data) if self.place.data else None
+        return places[0] if places else (None, None)
 
 
 class LogoForm(FlaskForm):

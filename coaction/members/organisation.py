@@ -19,7 +19,7 @@ from coaction.members.services import change_status
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_PIXELS = 25_000_000  # refuse decompression bombs before decoding
 LOGO_BOX = (512, 512)
-PROFILE_FIELDS = ("description", "website", "address", "employees", "municipality_id")
+PROFILE_FIELDS = ("description", "website", "address", "employees", "municipality_id", "latitude", "longitude")
 
 
 class OrganisationError(ValueError):

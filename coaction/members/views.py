@@ -429,7 +429,12 @@ def organisation_page():
         organisation,
         OrganisationProfileForm(
             obj=organisation,
-            data={"municipality": organisation.municipality_id or 0},
+            data={
+                "municipality": organisation.municipality_id or 0,
+                "place": f"{organisation.latitude:.5f}, {organisation.longitude:.5f}"
+                if organisation.latitude is not None and organisation.longitude is not None
+                else "",
+            },
             municipalities=all_municipalities(),
         ),
         LogoForm(),
@@ -464,6 +469,7 @@ def organisation_profile():
             address=form.address.data or None,
             website=form.website.data or None,
             description=form.description.data or None,
+            **dict(zip(("latitude", "longitude"), form.coordinates(), strict=True)),
         )
         db.session.commit()
         flash(_("The profile is saved."), "success")

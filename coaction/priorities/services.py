@@ -14,7 +14,7 @@ from coaction.core.text import slugify
 from coaction.core.types import utcnow
 from coaction.core.urls import public_urls
 from coaction.extensions import db
-from coaction.members.models import Organisation
+from coaction.members.models import PUBLIC_STATUSES, Organisation
 from coaction.priorities.models import (
     InfrastructurePriority,
     Plan,
@@ -134,6 +134,7 @@ def state_support(
         db.session.add(support)
     support.statement = statement.strip()[:500]
     support.state = SupportState.PENDING
+    support.created_at = utcnow()  # the coordinator's decision names this version of the statement
     support.created_by_id = actor.id
     support.decided_by_id, support.decided_at = None, None
     db.session.flush()
@@ -163,7 +164,11 @@ def decide_support(support: PrioritySupport, approve: bool, *, actor: Any, ip: s
 def supporters(priority: InfrastructurePriority) -> list[PrioritySupport]:
     """The approved supporters, by name: what the public sees."""
     return sorted(
-        (support for support in priority.supports if support.state == SupportState.APPROVED),
+        (
+            support
+            for support in priority.supports
+            if support.state == SupportState.APPROVED and support.organisation.status in PUBLIC_STATUSES
+        ),
         key=lambda support: support.organisation.name_key,
     )
 

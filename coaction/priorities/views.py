@@ -20,7 +20,7 @@ from coaction.priorities import services as priorities
 from coaction.priorities.forms import PriorityForm, SupportForm
 from coaction.priorities.labels import PLAN_LABELS, STATUS_LABELS, SUPPORT_LABELS
 from coaction.priorities.mapping import priority_layer
-from coaction.priorities.models import InfrastructurePriority, PrioritySupport
+from coaction.priorities.models import InfrastructurePriority, PrioritySupport, SupportState
 from coaction.priorities.permissions import can_edit_priorities, can_state_support
 
 form_limit = config_limit("FORM_RATE_LIMIT")
@@ -167,6 +167,9 @@ def decide(support_id: int, decision: str):
     support = db.session.get(PrioritySupport, support_id) or abort(404)
     if decision not in ("approve", "reject") or not ConfirmForm().validate_on_submit():
         abort(400)
+    if support.state != SupportState.PENDING or request.form.get("stated_at") != support.created_at.isoformat():
+        flash(_("The statement has changed since the page was opened: read it again before deciding."), "error")
+        return redirect(url_for("priorities.manage"))
     priorities.decide_support(support, decision == "approve", actor=acting_user(), ip=client_ip())
     db.session.commit()
     flash(_("The support is approved.") if decision == "approve" else _("The support is not shown."), "success")

@@ -72,6 +72,15 @@ def test_filters_narrow_the_table_and_the_geojson_address_alike(client, cast):
     )
 
 
+def test_a_filter_names_only_organisations_the_public_may_know_of(client, cast):
+    hidden = make_organisation(name="Hemliga Prospekt AB", status=MembershipStatus.PROSPECT)
+    db.session.commit()
+    for path in ("/map", "/map/embed", "/commitments"):
+        response = client.get(f"{path}?organisation={hidden.id}")
+        assert response.status_code == 200 and "Hemliga Prospekt AB" not in response.text
+    assert client.get("/map?organisation=%C2%B2&focus_area=%C2%B2").status_code == 200  # "²" is a digit to Python
+
+
 def test_an_unknown_filter_value_is_named_next_to_its_field_and_left_out_of_the_data_address(client, cast):
     response = client.get("/map?category=nonsense&status=%3Cscript%3E&page=99999&organisation=abc")
     assert response.status_code == 200
@@ -135,3 +144,23 @@ def test_members_and_activities_layers_show_public_ones(client, cast):
         assert -180 <= longitude <= 180 and -90 <= latitude <= 90
     assert client.get("/api/v1/activities.geojson").json["type"] == "FeatureCollection"
     assert client.get("/api/v1/activities.geojson?x=1").status_code == 400
+
+
+def test_an_organisation_sets_its_place_for_the_members_layer_or_falls_back_to_its_municipality(client, cast):
+    from coaction.auth.models import Role
+    from tests.conftest import sign_in
+    from tests.factories import make_user
+
+    admin = make_user(role=Role.ORG_ADMIN, organisation=cast["alfa"])
+    db.session.commit()
+    sign_in(client, admin)
+    refused = client.post("/organisation", data={"municipality": "0", "place": "59,19 17,63"})
+    assert refused.status_code == 422 and 'id="place-error"' in refused.text
+    assert client.post("/organisation", data={"municipality": "0", "place": "59.19, 17.63"}).status_code == 302
+    layer = client.get("/api/v1/organisations.geojson").json["features"]
+    (alfa,) = [feature for feature in layer if feature["properties"]["name"] == "Alfa AB"]
+    assert alfa["geometry"]["coordinates"] == [17.63, 59.19]  # longitude first
+    assert "59.19000, 17.63000" in client.get("/organisation").text
+    assert client.post("/organisation", data={"municipality": "0", "place": ""}).status_code == 302
+    db.session.refresh(cast["alfa"])
+    assert cast["alfa"].latitude is None and cast["alfa"].longitude is None

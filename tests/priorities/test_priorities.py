@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from coaction.audit.models import AuditEvent
 from coaction.auth.models import Role
 from coaction.extensions import db
+from coaction.members.models import MembershipStatus
 from coaction.priorities.models import InfrastructurePriority, PriorityStatus, SupportState
 from coaction.priorities.services import PriorityDetails, create_priority, ordered
 from coaction.seed.demo_priorities import load_priority_demo
@@ -136,8 +137,16 @@ def test_support_shows_only_once_approved_and_a_change_waits_again(client, offic
     public = client.application.test_client()
     assert "Hamnen AB" not in public.get(f"/priorities/{priority.slug}").text
     sign_in(client, office)
-    assert client.post(f"/coordinator/priorities/supports/{support.id}/approve").status_code == 302
+    stated = {"stated_at": support.created_at.isoformat()}
+    assert client.post(f"/coordinator/priorities/supports/{support.id}/approve").status_code == 302  # which text?
+    assert "Hamnen behöver leden." not in public.get(f"/priorities/{priority.slug}").text
+    assert client.post(f"/coordinator/priorities/supports/{support.id}/approve", data=stated).status_code == 302
     assert "Hamnen behöver leden." in public.get(f"/priorities/{priority.slug}").text
+    organisation.status = MembershipStatus.LEFT
+    db.session.commit()
+    assert "Hamnen AB" not in public.get(f"/priorities/{priority.slug}").text
+    organisation.status = MembershipStatus.MEMBER
+    db.session.commit()
     sign_in(client, admin)
     client.post(f"/priorities/{priority.slug}/support", data={"statement": "Ändrad text"})
     db.session.refresh(support)
@@ -145,7 +154,9 @@ def test_support_shows_only_once_approved_and_a_change_waits_again(client, offic
         support.state == SupportState.PENDING and "Ändrad text" not in public.get(f"/priorities/{priority.slug}").text
     )
     sign_in(client, office)
-    client.post(f"/coordinator/priorities/supports/{support.id}/reject")
+    client.post(
+        f"/coordinator/priorities/supports/{support.id}/reject", data={"stated_at": support.created_at.isoformat()}
+    )
     assert "Hamnen AB" not in public.get(f"/priorities/{priority.slug}").text
 
 
