@@ -13,6 +13,8 @@
   var status = document.getElementById("map-status");
   var overlays = {};
   var bounds = L.latLngBounds([]);
+  // Bottom right: popups open upwards, so the always-open list does not cover their close button.
+  var LAYER_LIST = { collapsed: false, position: "bottomright" };
 
   function say(text) {
     if (status) { status.textContent = text; }
@@ -139,6 +141,11 @@
     overlays[asHtml(shapes.name)] = layer;
   }
 
+  // Escape closes an open popup (Leaflet itself only closes it with the button or a click on the map).
+  map.getContainer().addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { map.closePopup(); }
+  });
+
   (config.shapes || []).forEach(nameShapes);
   var pending = [];
   if (config.commitments) {
@@ -161,11 +168,11 @@
     }));
   }
   Promise.all(pending).then(function () {
-    L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+    L.control.layers(null, overlays, LAYER_LIST).addTo(map);
     if (config.fit && bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 13, padding: [20, 20] }); }
   }, function (problem) {
     if (window.console) { window.console.error(problem); }
     say(words.failed);
-    L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+    L.control.layers(null, overlays, LAYER_LIST).addTo(map);
   });
 })();

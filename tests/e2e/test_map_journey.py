@@ -60,9 +60,8 @@ def open_popup(page, title: str):
 
 
 def close_popup(page) -> None:
-    # From the keyboard: near the map's top right corner the expanded layer list covers the popup's close button
-    # (and the end of its first lines), so a click there lands on the list.
-    page.locator(".leaflet-popup-close-button").press("Enter")
+    # From the keyboard, as a person reading with one would: Escape closes the popup (our handler in map.js).
+    page.keyboard.press("Escape")
     expect(page.locator(".leaflet-popup")).to_have_count(0)
 
 
@@ -135,3 +134,30 @@ def test_the_public_map_shows_public_places_as_text_filters_and_links(page, live
         html = page.content()
         assert not any(title in html or title in everything for title in HIDDEN)
     assert dialogs == []
+
+
+def test_the_priorities_page_draws_the_five_with_their_names_beside(page, live_server, app, assert_accessible):
+    from coaction.seed.demo_priorities import load_priority_demo
+
+    load_priority_demo()
+    db.session.commit()
+    page.goto(live_server + "/priorities")
+    names = page.locator("ol.priority-list h2")
+    expect(names).to_have_count(5)
+    assert names.first.inner_text().strip() == "Tvärförbindelse Södertörn"
+    shapes = page.locator(".folium-map path.leaflet-interactive")
+    expect(shapes).to_have_count(5)  # four lines and the interchange's circle, longitude first or off the map
+    # A line's stroke is thin to hit with a pointer: open its popup as a click would.
+    page.evaluate(
+        """() => {
+            const config = JSON.parse(document.getElementById("map-config").textContent);
+            window[config.shapes[0].layer].getLayers()[0].openPopup();
+        }"""
+    )
+    expect(page.locator(".leaflet-popup .map-popup-title")).to_have_text("1. Tvärförbindelse Södertörn")
+    page.keyboard.press("Escape")
+    assert_accessible(page)
+    page.locator("ol.priority-list a").first.click()
+    expect(page).to_have_url(live_server + "/priorities/tvarforbindelse-sodertorn")
+    expect(page.locator(".folium-map path.leaflet-interactive")).to_have_count(1)
+    assert_accessible(page)
