@@ -13,7 +13,7 @@ PYTEST := $(BIN)/python -m pytest
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CATALOGUES := $(wildcard coaction/translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: run setup test lint test-sqlite test-postgresql test-browser browser bench translations clean
+.PHONY: run setup system test lint test-sqlite test-postgresql test-browser browser bench translations clean
 
 run: setup
 	$(FLASK) db upgrade
@@ -21,7 +21,7 @@ run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)."
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-setup: $(VENV)/.installed $(CATALOGUES:.po=.mo) instance
+setup: system $(VENV)/.installed $(CATALOGUES:.po=.mo) instance
 
 $(VENV)/.installed: requirements.lock
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ $(VENV)/.installed: requirements.lock
 
 instance:
 	mkdir -p instance
+
+# The system libraries WeasyPrint draws the annual report's PDF with (Pango, a font), installed only when missing.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+system:
+	@if ! { /sbin/ldconfig -p | grep -q libpangoft2-1.0.so.0 && [ -d /usr/share/fonts/truetype/dejavu ]; }; then \
+	  for attempt in 1 2 3; do $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $(PDF_PACKAGES) && break; sleep 10; done; \
+	fi
+	@/sbin/ldconfig -p | grep -q libpangoft2-1.0.so.0 || { echo "Could not install $(PDF_PACKAGES)."; exit 1; }
 
 # Debian's Chromium for the browser tests, installed only when missing.
 browser:
