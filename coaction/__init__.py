@@ -79,6 +79,7 @@ FEATURES = (
     "api",
     "maps",
     "priorities",
+    "reports",
 )
 
 

@@ -15,15 +15,11 @@ def demo_command() -> None:
     """Load the Södertörn demo data (idempotent). Refused in production: it makes accounts with a known password."""
     from flask import current_app
 
-    from coaction.commitments.listing import local_today
-    from coaction.network.services import refresh_network
     from coaction.seed.demo import DEMO_PASSWORD, load_demo
 
     if current_app.config["ENV"] == "production":
         raise click.ClickException("the demo makes accounts with a published password: not in production")
     logins = load_demo()
-    db.session.commit()
-    refresh_network(local_today())
     db.session.commit()
     click.echo("Demo data loaded (Södertörn). Demo logins, all with the password " + DEMO_PASSWORD + ":")
     for email, role in logins:

@@ -37,6 +37,7 @@ from coaction.network.models import (
 )
 from coaction.priorities.models import InfrastructurePriority, PriorityStatusChange, PrioritySupport
 from coaction.regions.models import Municipality, MunicipalityFigure
+from coaction.reports.models import AnnualReport
 from coaction.ties.models import Tie
 from coaction.travel.models import (
     EmissionFactor,
@@ -51,6 +52,7 @@ from coaction.travel.models import (
 
 __all__ = [
     "Activity",
+    "AnnualReport",
     "ActivityDocument",
     "Participant",
     "Registration",

@@ -24,6 +24,7 @@ NAVIGATION = (
     ("network.index", _l("Network")),
     ("goals.index", _l("Goals")),
     ("opendata.index", _l("Open data")),
+    ("reports.index", _l("Annual reports")),
     ("members.join", _l("Join")),
 )
 

@@ -275,6 +275,7 @@ def people(app):
     cast |= network_cast(org_a, org_b, cast["org_admin_b"])
     cast["api_token"] = api_token_of(cast["member_a"])
     cast |= priority_cast(org_a, org_b, cast["org_admin_a"], cast["org_admin_b"])
+    cast |= report_cast(cast["coordinator"])
     db.session.commit()
     return {"org_a": org_a, "org_b": org_b, **cast}
 
@@ -295,6 +296,19 @@ def priority_cast(org_a, org_b, org_admin_a, org_admin_b) -> dict:
     decide_support(approved, True, actor=org_admin_a, ip=None)
     pending = state_support(priority, org_b, "Vi också.", actor=org_admin_b, ip=None)
     return {"priority": priority, "priority_support": pending}
+
+
+def report_cast(coordinator) -> dict:
+    """The 2024 annual report published, the 2025 one a draft with a text."""
+    from datetime import date
+
+    from coaction.reports.services import publish, report_for_editing, save_texts
+
+    published = report_for_editing(2024)
+    publish(published, date(2025, 2, 1), actor=coordinator, ip=None)
+    draft = report_for_editing(2025)
+    save_texts(draft, {"introduction": "Ett utkast."}, actor=coordinator, ip=None)
+    return {"published_report": published, "draft_report": draft}
 
 
 def api_token_of(user):

@@ -279,6 +279,20 @@ def open_decisions_before(meeting: Meeting) -> list[Decision]:
     )
 
 
+def published_decisions(held_from: date, held_to: date) -> list[Decision]:
+    """The decisions of meetings held in the period whose minutes are published: what anyone may read."""
+    return list(
+        db.session.scalars(
+            sa.select(Decision)
+            .join(AgendaItem)
+            .join(Meeting)
+            .where(Meeting.published_at.is_not(None), Meeting.held_on.between(held_from, held_to))
+            .options(selectinload(Decision.item).selectinload(AgendaItem.meeting).selectinload(Meeting.group))
+            .order_by(Meeting.held_on, AgendaItem.number, Decision.id)
+        )
+    )
+
+
 @dataclass(frozen=True)
 class LogFilters:
     group_id: int | None = None

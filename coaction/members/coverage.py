@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -169,8 +170,9 @@ def municipality_table(
 # ---- queries ---------------------------------------------------------------------------------------------------
 
 
-def _counted_members() -> tuple[sa.Select, type[Organisation]]:
-    """Members and paused members, except units whose parent is a member too (counted with the parent)."""
+def _counted_members(joined_by: date | None = None) -> tuple[sa.Select, type[Organisation]]:
+    """Members and paused members, except units whose parent is a member too (counted with the parent); with
+    `joined_by`, only those that had joined by that day."""
     parent = aliased(Organisation)
     query = (
         sa.select()
@@ -181,6 +183,8 @@ def _counted_members() -> tuple[sa.Select, type[Organisation]]:
             sa.or_(parent.id.is_(None), parent.status.not_in(PUBLIC_STATUSES)),
         )
     )
+    if joined_by is not None:
+        query = query.where(Organisation.member_since <= joined_by)
     return query, parent
 
 
@@ -196,10 +200,18 @@ def _tally(members: int, employees: int, with_count: int) -> Tally:
     return Tally(int(members), int(employees), int(members) - int(with_count))
 
 
-def members_by_sector() -> dict[Sector, Tally]:
-    query, _parent = _counted_members()
+def members_by_sector(joined_by: date | None = None) -> dict[Sector, Tally]:
+    query, _parent = _counted_members(joined_by)
     query = query.add_columns(Organisation.sector, *_tally_columns()).group_by(Organisation.sector)
     return {Sector(sector): _tally(*rest) for sector, *rest in db.session.execute(query)}
+
+
+def members_joined_by_year() -> dict[int | None, int]:
+    """Today's counted members by the year they joined (None: no date of joining recorded)."""
+    query, _parent = _counted_members()
+    joined = sa.extract("year", Organisation.member_since)
+    query = query.add_columns(joined, sa.func.count(Organisation.id)).group_by(joined)
+    return {None if year is None else int(year): int(count) for year, count in db.session.execute(query)}
 
 
 def members_by_municipality() -> tuple[dict[int | None, Tally], dict[int, str]]:

@@ -18,12 +18,14 @@ from coaction.extensions import db
 from coaction.members.models import MembershipStatus as S
 from coaction.members.models import Organisation, Sector
 from coaction.members.services import upsert_organisation
+from coaction.network.services import refresh_network
 from coaction.regions import data
 from coaction.regions.services import municipality_by_name, set_figure, upsert_municipality
 from coaction.seed.demo_activities import load_activity_demo, load_tie_demo
 from coaction.seed.demo_commitments import load_commitment_demo
 from coaction.seed.demo_groups import load_group_demo
 from coaction.seed.demo_priorities import load_priority_demo
+from coaction.seed.demo_reports import load_report_demo
 
 MEMBER_SINCE = date(2021, 1, 14)  # the planning conference that set the joint priorities
 
@@ -220,4 +222,7 @@ def load_demo() -> list[tuple[str, Role]]:
     load_group_demo(local_today())
     load_tie_demo()
     load_priority_demo()
+    db.session.flush()
+    refresh_network(local_today())  # the published report's network section needs it
+    load_report_demo()
     return logins
