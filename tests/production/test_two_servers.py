@@ -32,10 +32,15 @@ START_SECONDS = 60
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def free_ports(count: int) -> list[int]:
+    probes = [socket.socket() for _ in range(count)]  # held open together, so the ports differ
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 @dataclass
@@ -57,7 +62,8 @@ class Cluster:
         return process
 
     def logs(self) -> str:
-        return "\n".join(f"----- {name} -----\n{log.read_text(errors='replace')[-6000:]}" for name, _, log in self.processes)
+        tails = (f"----- {name} -----\n{log.read_text(errors='replace')[-6000:]}" for name, _, log in self.processes)
+        return "\n".join(tails)
 
     def wait_until_healthy(self, base: str) -> None:
         deadline = time.monotonic() + START_SECONDS
@@ -117,30 +123,35 @@ def cluster(make_database, redis_url, _smtp_server, tmp_path_factory):
     log_dir.mkdir()
     url = make_database("servers")
     seeded = seed(url, str(uploads))
-    port_a, port_b = free_port(), free_port()
-    env = os.environ | {
-        "COACTION_ENV": "production",
-        "COACTION_SECRET_KEY": secrets.token_hex(32),  # one key for both: either server reads the other's cookies
-        "COACTION_DATABASE_URL": url,
-        "COACTION_REDIS_URL": redis_url,
-        "COACTION_REDIS_PREFIX": f"coaction-two-servers-{uuid.uuid4().hex[:8]}:",
-        "COACTION_UPLOAD_PATH": str(uploads),
-        "COACTION_MAIL_SERVER": "127.0.0.1",
-        "COACTION_MAIL_PORT": str(_smtp_server.port),
-        "COACTION_BASE_URL": f"http://127.0.0.1:{port_a}",
-        "COACTION_SECURE_COOKIES": "0",  # plain http on 127.0.0.1
-        "COACTION_HSTS": "0",
-        "COACTION_PROXY_HOPS": "1",
-        "COACTION_LOGIN_RATE_LIMIT": "3 per hour",
-        "COACTION_NETWORK_AUTO_REFRESH": "0",  # the worker's queue holds only what the tests send it
-    }
+    port_a, port_b = free_ports(2)
+    env = (
+        os.environ
+        | {
+            "COACTION_ENV": "production",
+            "COACTION_SECRET_KEY": secrets.token_hex(32),  # one key for both: either server reads the other's cookies
+            "COACTION_DATABASE_URL": url,
+            "COACTION_REDIS_URL": redis_url,
+            # Within the run's prefix, which the redis_url fixture clears at the end.
+            "COACTION_REDIS_PREFIX": f"{app_config('')['REDIS_PREFIX']}two-servers-{uuid.uuid4().hex[:8]}:",
+            "COACTION_UPLOAD_PATH": str(uploads),
+            "COACTION_MAIL_SERVER": "127.0.0.1",
+            "COACTION_MAIL_PORT": str(_smtp_server.port),
+            "COACTION_BASE_URL": f"http://127.0.0.1:{port_a}",
+            "COACTION_SECURE_COOKIES": "0",  # plain http on 127.0.0.1
+            "COACTION_HSTS": "0",
+            "COACTION_PROXY_HOPS": "1",
+            "COACTION_LOGIN_RATE_LIMIT": "3 per hour",
+            "COACTION_NETWORK_AUTO_REFRESH": "0",  # the worker's queue holds only what the tests send it
+        }
+    )
     instances = [base / "instance-a", base / "instance-b"]
     servers = Cluster(f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}", uploads, instances, seeded)
     try:
         for name, port, instance in (("a", port_a, instances[0]), ("b", port_b, instances[1])):
             instance.mkdir()
             gunicorn = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers", "1"]
-            command = [*gunicorn, "--bind", f"127.0.0.1:{port}", "wsgi:app"]
+            # Without the control socket, which every gunicorn of this user would share.
+            command = [*gunicorn, "--no-control-socket", "--bind", f"127.0.0.1:{port}", "wsgi:app"]
             servers.start(f"server {name}", command, env | {"COACTION_INSTANCE_PATH": str(instance)}, log_dir)
         worker = [sys.executable, "-m", "flask", "--app", "wsgi", "coaction", "worker"]
         servers.start("worker", worker, env | {"COACTION_INSTANCE_PATH": str(base / "instance-worker")}, log_dir)
