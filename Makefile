@@ -7,19 +7,34 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# gunicorn workers of `make serve` on this host.
+WORKERS ?= 4
 # The PostgreSQL server the suite makes its own databases on (one per run and worker, dropped after).
 TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST := $(BIN)/python -m pytest
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CATALOGUES := $(wildcard coaction/translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: run setup system test lint test-sqlite test-postgresql test-browser browser bench translations clean
+.PHONY: run serve worker setup system test lint test-sqlite test-postgresql test-browser browser bench translations clean
 
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) coaction demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)."
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production: gunicorn on PostgreSQL and Redis (README, "Production"). Refuses to start without them, without
+# COACTION_SECRET_KEY or without a mail server; migrates first, so the first host of a release upgrades the schema.
+serve worker: export COACTION_ENV := production
+serve: setup
+	$(BIN)/python -m coaction.preflight
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) wsgi:app
+
+# The background jobs of every app server, from Redis; as many as the jobs need, on any host.
+worker: setup
+	$(BIN)/python -m coaction.preflight
+	$(FLASK) coaction worker
 
 setup: system $(VENV)/.installed $(CATALOGUES:.po=.mo) instance
 

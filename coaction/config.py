@@ -167,3 +167,18 @@ def load(overrides: dict | None = None) -> dict:
     config.setdefault("CACHE_KEY_PREFIX", prefix + "cache:")
     config.setdefault("CACHE_DEFAULT_TIMEOUT", 60)
     return config
+
+
+def require_shared_services(config: dict) -> None:
+    """Several app servers behind a load balancer (`make serve`) keep no state of their own: the data is in one
+    PostgreSQL, the cache, rate limits and job queue in one Redis. Refuse what would leave state in one process."""
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        raise ConfigError(
+            "COACTION_DATABASE_URL (or DATABASE_URL) is not set to PostgreSQL. Several app servers share one "
+            "database: set it, e.g. postgresql://coaction@db.internal/coaction"
+        )
+    if not config["REDIS_URL"]:
+        raise ConfigError(
+            "COACTION_REDIS_URL (or REDIS_URL) is not set. Several app servers share their cache, rate limits and "
+            "job queue through Redis: set it, e.g. redis://cache.internal:6379/0"
+        )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from flask import has_app_context
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from coaction.core.models import Setting
 from coaction.extensions import cache, db
@@ -45,3 +48,13 @@ def set_setting(key: str, value: str) -> None:
         row.value = value
     db.session.flush()
     cache.delete_memoized(_all_settings)
+    db.session.info["settings.changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_cached_settings(session: Session, *_previous) -> None:
+    """Cleared again when the write ends: a read meanwhile, on this server or another, cached the old value (or the
+    one rolled back)."""
+    if session.info.pop("settings.changed", False) and has_app_context():
+        cache.delete_memoized(_all_settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
@@ -38,7 +39,8 @@ def _new_generation(session) -> None:
     """Committed changes start a new generation: the aggregates below alone can miss a change committed after a
     later one was (timestamps are taken at flush, on PostgreSQL transactions overlap)."""
     if session.info.pop("maps.changed", False) and has_app_context():
-        cache.set(GENERATION_KEY, (cache.get(GENERATION_KEY) or 0) + 1, timeout=0)
+        # A new random value, not a count: with several servers a late write of count + 1 can undo a newer one.
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=0)
 
 
 @sa.event.listens_for(Session, "after_soft_rollback")
