@@ -156,7 +156,9 @@ def _integer_decoder(bits: int) -> Callable[[Any], int]:
     low, high = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
 
     def decode(value: Any) -> int:
-        _expect(isinstance(value, int) and not isinstance(value, bool) and low <= value <= high, f"a {bits}-bit integer")
+        _expect(
+            isinstance(value, int) and not isinstance(value, bool) and low <= value <= high, f"a {bits}-bit integer"
+        )
         return value
 
     return decode
@@ -240,10 +242,10 @@ def _refuse_constant(name: str) -> None:
 # -- The schema ----------------------------------------------------------------------------------------------
 
 
-def dependency_order() -> tuple[list[sa.Table], frozenset[sa.ForeignKeyConstraint]]:
+def dependency_order(metadata: sa.MetaData | None = None) -> tuple[list[sa.Table], frozenset[sa.ForeignKeyConstraint]]:
     """Every table of the schema, parents first, and the foreign keys no order of tables satisfies (a table that
     refers to itself, tables that refer to each other in a cycle): their columns are written once every row is in."""
-    tables = db.metadata.sorted_tables
+    tables = (metadata or db.metadata).sorted_tables  # with a cycle, SQLAlchemy warns and orders the rest
     cyclic = {fkc for table, fkcs in sort_tables_and_constraints(tables) if table is None for fkc in fkcs}
     own = {fkc for table in tables for fkc in table.foreign_key_constraints if fkc.referred_table is table}
     return tables, frozenset(cyclic | own)
@@ -432,7 +434,7 @@ def read_manifest(directory: Path) -> dict:
         _require(isinstance(entry, dict) and isinstance(entry.get("name"), str), f"{where} has no name")
         where = f"table {entry['name']}"
         _require(isinstance(entry.get("file"), str), f"{where} has no file name")
-        _require(isinstance(entry.get("rows"), int) and entry["rows"] >= 0, f"{where} has no row count")
+        _require(type(entry.get("rows")) is int and entry["rows"] >= 0, f"{where} has no row count")
         _require(isinstance(entry.get("sha256"), str) and SHA256.fullmatch(entry["sha256"]), f"{where}: no sha256")
         columns = entry.get("columns")
         _require(
@@ -561,7 +563,9 @@ def read_lines(source: BinaryIO, name: str, max_line_bytes: int, digest) -> Iter
 
 def check_file(plan: TablePlan, digest, rows: int) -> None:
     if digest.hexdigest() != plan.sha256:
-        raise BackupError(f"{plan.file}: its sha256 does not match the manifest's (damaged, or changed since the export)")
+        raise BackupError(
+            f"{plan.file}: its sha256 does not match the manifest's (damaged, or changed since the export)"
+        )
     if rows != plan.rows:
         raise BackupError(f"{plan.file}: {rows} rows, the manifest says {plan.rows}")
 
@@ -639,7 +643,10 @@ def check_rows(
                 for fkc in plan.table.foreign_key_constraints
             ]
             checks += [(plan, fk) for fk in foreign if fk.deferred]
+            number = 0
             for number, row in decoded_rows(directory, plan, max_line_bytes):
+                if number % BATCH == 0:
+                    bar.update(BATCH)
                 for target in kept:
                     keys[target].add(tuple(row[name] for name in target[1]))
                 for fk in foreign:
@@ -650,7 +657,7 @@ def check_rows(
                         fk.seen.setdefault(value, number)
                     elif value not in keys[fk.target]:
                         raise dangling(plan, number, fk, value)
-                bar.update(1)
+            bar.update(number % BATCH)
     for plan, fk in checks:
         for value, number in fk.seen.items():
             if value not in keys[fk.target]:
@@ -733,7 +740,9 @@ def reset_sequences(connection: Connection, tables: list[sa.Table]) -> None:
         for column in table.primary_key.columns:
             if not isinstance(column.type, sa.Integer):
                 continue
-            sequence = connection.scalar(sa.select(sa.func.pg_get_serial_sequence(preparer.format_table(table), column.name)))
+            sequence = connection.scalar(
+                sa.select(sa.func.pg_get_serial_sequence(preparer.format_table(table), column.name))
+            )
             if sequence:
                 largest = sa.func.max(column)
                 connection.execute(
