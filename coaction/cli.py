@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
 
@@ -155,6 +157,43 @@ def export_csv_command(keys: tuple[str, ...], out: str) -> None:
     for key in keys or DATASETS:
         data, dictionary, rows = write_csv(DATASETS[key], directory)
         click.echo(f"{data} ({rows} rows) and {dictionary.name}")
+
+
+@coaction_cli.command("export-all")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def export_all_command(directory: Path) -> None:
+    """Back up every table into DIRECTORY (new or empty; made mode 0700, files 0600). It holds raw survey answers
+    and password hashes: the operator's alone, on the server's disk, never to be offered for download."""
+    from coaction.backup.services import BackupError, export_all
+
+    try:
+        manifest = export_all(directory, progress=progress_bar)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    rows = sum(table["rows"] for table in manifest["tables"])
+    click.echo(
+        f"{rows} rows of {len(manifest['tables'])} tables written to {directory} "
+        f"(revision {manifest['alembic_revision']})."
+    )
+
+
+@coaction_cli.command("import-all")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def import_all_command(directory: Path) -> None:
+    """Restore the backup in DIRECTORY into this database, which must be new and empty: made with
+    `flask --app wsgi db upgrade` at the backup's revision. All of it in one transaction, or nothing."""
+    from coaction.backup.services import BackupError, import_all
+
+    try:
+        manifest = import_all(directory, progress=progress_bar)
+    except BackupError as error:
+        raise click.ClickException(f"{error}. Nothing was imported.") from error
+    rows = sum(table["rows"] for table in manifest["tables"])
+    click.echo(f"{rows} rows of {len(manifest['tables'])} tables restored from {directory}.")
+
+
+def progress_bar(label: str, length: int):
+    return click.progressbar(length=length, label=label)
 
 
 @coaction_cli.command("create-admin")
