@@ -39,6 +39,9 @@ SECTIONS = (
     "decisions",
     "fees",
 )
+# The shape of the figures: a published report keeps the shape it was published with, so a change of shape bumps
+# this and the templates read older shapes too.
+FIGURES_VERSION = 1
 # Lists in the report name at most this many items and count the rest (a national network has thousands).
 LISTED_AT_MOST = 25
 
@@ -50,6 +53,7 @@ def year_bounds(year: int) -> tuple[date, date]:
 def compile_figures(year: int, today: date) -> dict[str, Any]:
     """Every section's figures for `year`, as they stand on `today` (a report is compiled after its year)."""
     return {
+        "version": FIGURES_VERSION,
         "year": year,
         "compiled_on": today.isoformat(),
         "members": member_figures(year),

@@ -46,10 +46,12 @@ def index():
 
 def readable_report(year: int) -> AnnualReport | None:
     """The published report, or for the coordinator the draft (or a year not begun): anyone else gets 404."""
+    if not reports.reportable(year, local_today()):
+        abort(404)
     report = reports.report_of(year)
     if report is not None and report.published:
         return report
-    if can_manage_reports(current_user) and reports.reportable(year, local_today()):
+    if can_manage_reports(current_user):
         return report
     abort(404)
 
@@ -125,7 +127,9 @@ def edit(year: int):
 @require(can_manage_reports)
 @limiter.limit(form_limit)
 def publish(year: int):
-    if not reports.reportable(year, local_today()) or not ConfirmForm().validate_on_submit():
+    if not reports.reportable(year, local_today()):
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     report = reports.report_for_editing(year)
     if report.published:
@@ -141,7 +145,7 @@ def publish(year: int):
 @require(can_manage_reports)
 @limiter.limit(form_limit)
 def withdraw(year: int):
-    report = reports.report_of(year)
+    report = reports.report_of(year) if reports.reportable(year, local_today()) else None
     if report is None or not ConfirmForm().validate_on_submit():
         abort(404 if report is None else 400)
     if report.published:

@@ -124,6 +124,9 @@ def test_drafts_are_the_coordinators_only(client, report_world, coordinator):
     assert 'name="robots" content="noindex"' in draft.get_data(as_text=True)
     assert client.get(f"/reports/{local_today().year + 1}").status_code == 404  # a year not begun
     assert client.get("/reports/1999").status_code == 404
+    for huge in ("/reports/99999999999", "/reports/99999999999.pdf", "/coordinator/reports/99999999999"):
+        assert client.get(huge).status_code == 404  # never reaches the database's integer column
+    assert client.post("/coordinator/reports/99999999999/withdraw", data={}).status_code == 404
     assert "Inga årsredovisningar" not in client.get("/reports").get_data(as_text=True)
 
 
