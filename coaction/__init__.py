@@ -53,6 +53,9 @@ def create_app(config: dict | None = None) -> Flask:
     init_error_handlers(app)
     init_templating(app)
 
+    from coaction.core.urls import DatabaseInteger
+
+    app.url_map.converters["int"] = DatabaseInteger
     register_blueprints(app)
 
     from coaction.cli import coaction_cli

@@ -1,3 +1,5 @@
+import contextlib
+import fcntl
 import logging
 from logging.config import fileConfig
 
@@ -74,6 +76,18 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+@contextlib.contextmanager
+def migration_lock(connection):
+    """On SQLite, a lock file beside the database (PostgreSQL takes an advisory lock in the transaction)."""
+    database = connection.engine.url.database if connection.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -112,7 +126,11 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
+        # Several app servers may upgrade at once (`make serve` on each host): one at a time, and the others, once
+        # they have the lock, find the schema at head and have nothing to do.
+        with migration_lock(connection), context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(72722026)")
             context.run_migrations()
         if sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")

@@ -7,6 +7,7 @@ from flask_migrate import downgrade, upgrade
 
 from coaction import create_app
 from coaction.extensions import db
+from coaction.public.services import migration_head
 from tests.conftest import app_config
 
 
@@ -49,4 +50,24 @@ def test_rows_survive_an_upgrade_that_rebuilds_their_parent_table(make_database)
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT count(*) FROM activity_participant").scalar() == 2
             assert connection.exec_driver_sql("SELECT registration_open FROM activity").scalar() in (0, False)
+        db.engine.dispose()
+
+
+def test_two_servers_upgrading_at_once_both_succeed(make_database):
+    """`make serve` on several hosts runs `db upgrade` on each at the same moment: one migrates, the other waits for
+    it (an advisory lock on PostgreSQL, the file lock on SQLite) and then finds nothing to do."""
+    import os
+    import subprocess  # nosec B404
+    import sys
+
+    url = make_database("upgrade-together")
+    env = os.environ | {"COACTION_DATABASE_URL": url, "FLASK_SKIP_DOTENV": "1"}
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"]
+    upgrades = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for _ in range(2)]
+    outputs = [upgrade.communicate(timeout=300)[0].decode() for upgrade in upgrades]
+    assert [upgrade.returncode for upgrade in upgrades] == [0, 0], outputs
+    app = create_app(app_config(url))
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert MigrationContext.configure(connection).get_current_heads() == (migration_head(),)
         db.engine.dispose()

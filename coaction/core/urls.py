@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import current_app
+from werkzeug.routing import IntegerConverter
 
 
 def public_urls(endpoint: str) -> Callable[..., str]:
@@ -17,3 +18,12 @@ def public_urls(endpoint: str) -> Callable[..., str]:
         return base + adapter.build(endpoint, values)
 
     return url
+
+
+class DatabaseInteger(IntegerConverter):
+    """`<int:...>` in every route: an id or a year too long for the database's integer column is no page (404), never
+    a query that overflows (a 500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)

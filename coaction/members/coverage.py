@@ -172,7 +172,7 @@ def municipality_table(
 
 def _counted_members(joined_by: date | None = None) -> tuple[sa.Select, type[Organisation]]:
     """Members and paused members, except units whose parent is a member too (counted with the parent); with
-    `joined_by`, only those that had joined by that day."""
+    `joined_by`, those that had joined by that day, and those with no date of joining (known members throughout)."""
     parent = aliased(Organisation)
     query = (
         sa.select()
@@ -184,7 +184,7 @@ def _counted_members(joined_by: date | None = None) -> tuple[sa.Select, type[Org
         )
     )
     if joined_by is not None:
-        query = query.where(Organisation.member_since <= joined_by)
+        query = query.where(sa.or_(Organisation.member_since <= joined_by, Organisation.member_since.is_(None)))
     return query, parent
 
 

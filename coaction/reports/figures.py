@@ -71,7 +71,7 @@ def member_figures(year: int) -> dict[str, Any]:
     by_sector = members_by_sector(joined_by=year_bounds(year)[1])
     joined = members_joined_by_year()
     dated = sorted(found for found in joined if found is not None and found <= year)
-    growth, running = [], 0
+    growth, running = [], joined.get(None, 0)  # with no date of joining, a member counts in every year
     for found in range(dated[0], year + 1) if dated else ():
         running += joined.get(found, 0)
         growth.append([found, running])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, url_for
@@ -10,6 +11,7 @@ from flask_login import current_user
 from coaction.auth.forms import ConfirmForm
 from coaction.auth.permissions import require
 from coaction.commitments.listing import local_today
+from coaction.core.settings import get_setting
 from coaction.core.web import acting_user, client_ip, config_limit, render_form
 from coaction.extensions import cache, db, limiter
 from coaction.reports import bp
@@ -24,6 +26,7 @@ from coaction.reports.permissions import can_manage_reports
 
 form_limit = config_limit("FORM_RATE_LIMIT")
 PDF_CACHE_SECONDS = 24 * 3600
+PDF_DRAWING_SECONDS = 300
 
 
 @bp.app_context_processor
@@ -79,18 +82,46 @@ def show(year: int):
 @bp.get("/reports/<int:year>.pdf")
 def pdf(year: int):
     report = readable_report(year)
-    published = report is not None and report.published
-    key = f"report-pdf:{year}:{report.published_at.timestamp() if published else 0}:{get_locale()}"
-    body = cache.get(key) if published else None
-    if body is None:
-        body = html_to_pdf(render_template("reports/pdf.html", **report_context(year, report)))
-        if published:
-            cache.set(key, body, timeout=PDF_CACHE_SECONDS)
+    if report is not None and report.published:
+        body = published_pdf(year, report)
+        if body is None:
+            busy = Response(_("The PDF is being drawn; try again in a minute."), 503, mimetype="text/plain")
+            busy.headers["Retry-After"] = "30"
+            return busy
+    else:
+        body = draw_pdf(year, report)
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="coaction-{year}.pdf"'
-    if not published:
+    if report is None or not report.published:
         response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def draw_pdf(year: int, report: AnnualReport | None) -> bytes:
+    return html_to_pdf(render_template("reports/pdf.html", **report_context(year, report)))
+
+
+def pdf_cache_key(year: int, report: AnnualReport, locale: str) -> str:
+    """Per language and version of the report: published again, a text edited, or the network renamed."""
+    version = f"{report.published_at.timestamp()}:{report.updated_at.timestamp()}:{get_setting('network_name')}"
+    return f"report-pdf:{year}:{locale}:{hashlib.sha256(version.encode()).hexdigest()[:16]}"
+
+
+def published_pdf(year: int, report: AnnualReport) -> bytes | None:
+    """Drawn once per version of the report and language, by one request at a time (a long report takes seconds:
+    the others are told to come back rather than draw it too); None while another request draws it."""
+    key = pdf_cache_key(year, report, str(get_locale()))
+    body = cache.get(key)
+    if body is not None:
+        return body
+    if not cache.add(f"{key}:drawing", True, timeout=PDF_DRAWING_SECONDS):
+        return None
+    try:
+        body = draw_pdf(year, report)
+        cache.set(key, body, timeout=PDF_CACHE_SECONDS)
+    finally:
+        cache.delete(f"{key}:drawing")
+    return body
 
 
 @bp.route("/coordinator/reports", methods=["GET", "POST"])

@@ -122,6 +122,15 @@ def test_unknown_api_path_is_json_404(client):
     assert json.loads(response.get_data())["error"]["status"] == 404
 
 
+TOO_LONG = "99999999999999999999"
+
+
+@pytest.mark.parametrize("path", ["/commitments/", "/activities/", "/reports/", "/api/v1/commitments/"])
+def test_an_id_too_long_for_the_database_is_404_not_500(client, path):
+    assert client.get(path + TOO_LONG).status_code == 404
+    assert client.get(path + "2147483648").status_code == 404  # one past the largest integer column value
+
+
 def test_a_post_without_csrf_token_is_refused(database_url):
     app = create_app(app_config(database_url, WTF_CSRF_ENABLED=True))
 

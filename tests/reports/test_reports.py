@@ -40,11 +40,11 @@ def coordinator(app):
 def test_every_figure_is_the_one_the_pages_show(app, report_world):
     figures = compile_figures(YEAR, local_today())
     end = date(YEAR, 12, 31)
-
-    by_sector = members_by_sector(joined_by=end)  # the coordinator's coverage page, at the end of the year
-    assert figures["members"]["members"] == sum(tally.members for tally in by_sector.values()) == 2
-    assert figures["members"]["joined"] == 1 and figures["members"]["growth"] == [[2023, 1], [2024, 1], [2025, 2]]
-    assert figures["members"]["undated"] == 2  # gamma and delta have no date of joining
+    by_sector = members_by_sector()  # the coordinator's coverage page
+    assert figures["members"]["members"] == sum(tally.members for tally in by_sector.values()) == 4
+    assert figures["members"]["undated"] == 2  # gamma and delta have no date of joining: counted in every year
+    assert figures["members"]["joined"] == 1 and figures["members"]["growth"] == [[2023, 3], [2024, 3], [2025, 4]]
+    assert compile_figures(2024, local_today())["members"]["members"] == 3  # Beta joined in 2025
 
     listed = find_commitments(PUBLIC_VIEWER, Filters())  # /commitments
     assert figures["commitments"]["total"] == listed.total == 2
@@ -181,3 +181,35 @@ def test_the_public_list_names_published_reports_only(client, report_world, coor
     assert "/reports/2024" in body and f"/reports/{YEAR}" not in body
     english = client.get("/reports/2024?lang=en").get_data(as_text=True)
     assert "Annual report 2024" in english and "Members and how the membership grew" in english
+
+
+def test_a_published_report_without_a_part_says_so_instead_of_failing(client, report_world, coordinator):
+    report = report_for_editing(YEAR)
+    publish(report, local_today(), actor=coordinator, ip=None)
+    report.figures = {key: value for key, value in report.figures.items() if key not in ("fees", "network", "members")}
+    db.session.commit()
+    for url in (f"/reports/{YEAR}", f"/reports/{YEAR}.pdf"):
+        assert client.get(url).status_code == 200
+    assert client.get(f"/reports/{YEAR}").get_data(as_text=True).count("inte med i redovisningen") == 3
+
+
+@pytest.mark.app_config(CACHE_TYPE="SimpleCache")
+def test_the_cached_pdf_follows_the_text_and_is_drawn_by_one_request_at_a_time(client, report_world, coordinator):
+    from coaction.extensions import cache
+    from coaction.reports.views import pdf_cache_key
+
+    publish(report_for_editing(YEAR), local_today(), actor=coordinator, ip=None)
+    db.session.commit()
+    first = client.get(f"/reports/{YEAR}.pdf").data
+    assert client.get(f"/reports/{YEAR}.pdf").data == first
+    sign_in(client, coordinator)
+    client.post(f"/coordinator/reports/{YEAR}", data={"introduction": "En ny text efter publiceringen."})
+    client.post("/logout")
+    second = client.get(f"/reports/{YEAR}.pdf").data
+    assert second != first  # the edited text, not the old PDF from the cache
+    report = db.session.scalar(sa.select(AnnualReport).where(AnnualReport.year == YEAR))
+    cache.clear()
+    cache.set(pdf_cache_key(YEAR, report, "sv") + ":drawing", True)  # another request is drawing it
+    busy = client.get(f"/reports/{YEAR}.pdf")
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "30"
+    assert client.get(f"/reports/{YEAR}.pdf?lang=en").status_code == 200  # the English one is not being drawn
