@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from coaction.audit.services import record
 from coaction.core.types import utcnow
@@ -43,12 +42,9 @@ def report_for_editing(year: int) -> AnnualReport:
     """The year's report, begun (empty) if there is none yet."""
     report = report_of(year)
     if report is None:
-        try:
-            with db.session.begin_nested():  # two first edits at once: the second finds the first's
-                report = AnnualReport(year=year, texts={})
-                db.session.add(report)
-        except IntegrityError:
-            report = report_of(year)
+        report = AnnualReport(year=year, texts={})
+        db.session.add(report)
+        db.session.flush()
     return report
 
 
