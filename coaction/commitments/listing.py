@@ -5,6 +5,7 @@ the report totals), then the pure functions of progress.py: no query per commitm
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from coaction.auth.permissions import is_signed_in
 from coaction.commitments.models import (
     Category,
     Commitment,
@@ -40,7 +42,7 @@ from coaction.core.bulk import collector_paused
 from coaction.core.pagination import Page, page_number
 from coaction.core.settings import get_setting
 from coaction.core.types import casefold_key
-from coaction.extensions import db
+from coaction.extensions import cache, db
 from coaction.goals.models import PlanGoal
 from coaction.members.models import Organisation, Sector
 
@@ -287,6 +289,30 @@ def filtered_ids(viewer: Any, filters: Filters, today: date | None = None) -> tu
     return [row.id for row, _ in chosen], {row.id: state for row, state in chosen}
 
 
+COUNT_SECONDS = 60  # a backstop for writes that pass by the ORM (bulk commands); the app's own writes count at once
+
+
+def count_of(base: sa.Select, viewer: Any) -> int:
+    """How many commitments `base` selects. For the public the number is cached per query and generation of the
+    commitments' data (the maps' generation: a new one at every commit that touches a commitment, its places or
+    reports, or an organisation, on any server): at national scale counting was most of the time of /commitments,
+    /map and the API's list (tests/benchmarks/bench_national.py); the page itself is still read each time."""
+    query = sa.select(sa.func.count()).select_from(base.subquery())
+    if is_signed_in(viewer):
+        return db.session.scalar(query)
+    from coaction.maps.services import GENERATION_KEY  # not at the top: the maps' services import this module
+
+    compiled = query.compile(db.engine)
+    generation = cache.get(GENERATION_KEY) or 0
+    text = f"{generation}\n{compiled}\n{sorted(compiled.params.items())!r}"
+    key = "commitments.count." + hashlib.sha256(text.encode()).hexdigest()
+    total = cache.get(key)
+    if total is None:
+        total = db.session.scalar(query)
+        cache.set(key, total, timeout=COUNT_SECONDS)
+    return total
+
+
 def find_commitments(
     viewer: Any,
     filters: Filters,
@@ -307,7 +333,7 @@ def find_commitments(
         base = (
             sa.select(Commitment.id).join(Organisation, Organisation.id == Commitment.organisation_id).where(*clauses)
         )
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+        total = count_of(base, viewer)
         page = page_number(page, per_page, total, clamp)
         order = SQL_ORDER.get(filters.sort, SQL_ORDER["title"])
         chosen = list(db.session.scalars(base.order_by(*order).limit(per_page).offset((page - 1) * per_page)))

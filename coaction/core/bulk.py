@@ -30,11 +30,17 @@ def collector_paused() -> Iterator[None]:
 
 
 def insert_in_batches(model: type, rows: Iterable[dict], progress: Callable[[int], None] = lambda n: None) -> int:
-    """Bulk INSERTs of BATCH rows at a time, reporting each batch; returns how many rows went in."""
+    """Bulk INSERTs of BATCH rows at a time, reporting each batch; returns how many rows went in.
+
+    A None is written as NULL (`render_nulls`), so that every row of a batch has the same columns and the batch
+    goes in as one executemany; otherwise the ORM splits it wherever the None values change (one statement per
+    few rows: ten times slower on PostgreSQL at national scale, tests/benchmarks/bench_national.py). The price:
+    a column's default is not applied to a None, so give a row no None for a column that has a default."""
     inserted = 0
     rows = iter(rows)
+    statement = sa.insert(model).execution_options(render_nulls=True)
     while batch := list(itertools.islice(rows, BATCH)):
-        db.session.execute(sa.insert(model), batch)
+        db.session.execute(statement, batch)
         progress(len(batch))
         inserted += len(batch)
     return inserted

@@ -189,7 +189,8 @@ def served(
     log = site.root / f"gunicorn-{app.replace(':', '-')}-{port}.log"
     args = [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--no-control-socket"]
     args += ["--workers", str(workers), "--worker-class", worker_class, "--graceful-timeout", "5"]
-    args += ["--error-logfile", str(log), app]
+    # gunicorn reads ./gunicorn.conf.py (production's settings): its access log goes to a file here, not to stdout.
+    args += ["--error-logfile", str(log), "--access-logfile", str(log.with_suffix(".access.log")), app]
     # Own session (process group): the workers can be stopped with the master, and Ctrl-C reaches only this script.
     process = subprocess.Popen(args, cwd=ROOT, env=site.env, start_new_session=True)
     try:

@@ -187,3 +187,33 @@ def test_the_profile_page_lists_only_public_commitments_to_the_public(client, wo
     sign_in(client, world["people"]["of_a"])
     assert "Medlemssak" in client.get(f"/members/{world['b'].slug}").text
     assert "Privat sak" not in client.get(f"/members/{world['b'].slug}").text
+
+
+@pytest.mark.app_config(CACHE_TYPE="SimpleCache")
+def test_the_public_count_is_cached_until_a_commitment_changes(app):
+    import sqlalchemy as sa
+
+    from coaction.commitments.models import Commitment
+
+    organisation = make_organisation(name="Räknare AB")
+    first, *_ = [make_commitment(organisation, title=f"Sak {n}", category=Category.BIOGAS) for n in range(3)]
+    make_commitment(organisation, title="Laddning", category=Category.CHARGING)
+    db.session.commit()
+    public, member = AnonymousUserMixin(), make_user(organisation=organisation)
+    assert find_commitments(public, Filters()).total == 4
+    assert find_commitments(public, Filters(category=Category.BIOGAS)).total == 3  # each filter its own count
+
+    # Past the ORM (as a bulk command writes): no new generation, so the public's count stands until it expires;
+    # the page itself is read afresh, and a signed-in viewer's count is never cached.
+    db.session.execute(sa.update(Commitment).where(Commitment.id == first.id).values(visibility=Visibility.PRIVATE))
+    db.session.commit()
+    stale = find_commitments(public, Filters())
+    assert stale.total == 4 and len(stale.items) == 3
+    assert find_commitments(member, Filters()).total == 4  # its own organisation's private one included
+    assert find_commitments(make_user(), Filters()).total == 3
+
+    # Any change through the app starts a new generation: counted again at once.
+    db.session.get(Commitment, first.id).title = "Sak 0, omdöpt"
+    db.session.commit()
+    assert find_commitments(public, Filters()).total == 3
+    assert find_commitments(public, Filters(category=Category.BIOGAS)).total == 2
