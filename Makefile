@@ -85,7 +85,7 @@ bench: setup
 	@command -v wrk >/dev/null || { echo "Could not install Debian's wrk."; exit 1; }
 	$(BIN)/python -m tests.benchmarks
 
-# The security check, never part of `make test` (about 10 minutes): sqlmap against every public filter and form of
+# The security check, never part of `make test` (about 15 minutes): sqlmap against every public filter and form of
 # a live server on 127.0.0.1 with a fresh database; fails on anything injectable. CHECK_DATABASE_URL (a PostgreSQL
 # server, as TEST_PG_URL) adds a second pass on a database made there.
 CHECK_DATABASE_URL ?=

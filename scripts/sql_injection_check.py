@@ -52,7 +52,7 @@ SQLMAP_OPTIONS = (
     "--disable-coloring",
 )
 # Wall-clock bound of one sqlmap run: a base plus so much per parameter tested.
-TARGET_SECONDS, PARAMETER_SECONDS = 90, 30
+TARGET_SECONDS, PARAMETER_SECONDS = 120, 45
 # The language switch is on every page and read before any view (coaction/i18n.py): tested once, on "/".
 SITE_WIDE = {"lang"}
 # Forms whose submission would end or change the scanning account itself, or destroy what later targets need.
@@ -62,6 +62,7 @@ SAMPLE = {"email": "sqlcheck@example.org", "password": "Sqlcheck-Passw0rd-2026",
 SAMPLE_BY_NAME = {"org_number": "556036-0793"}
 PLACEHOLDERS = ("", "0")  # a select's "choose one" option
 SAMPLE_DATE = date(2026, 1, 15).isoformat()
+CSRF_FIELD = "csrf_token"  # noqa: S105 (Flask-WTF's field name, not a secret)
 NONCE = re.compile(r'nonce="[^"]*"')
 # How templates/macros/forms.html marks a field in error, and the values tried in turn for such a field.
 FIELD_ERROR = re.compile(r'<p class="field-error" id="([\w-]+)-error">')
@@ -158,6 +159,9 @@ class Target:
             command.append("--data=" + self.data)
         if self.csrf_token:
             command += ["--csrf-token=" + self.csrf_token, "--csrf-url=" + self.csrf_url]
+        if self.method == "POST":
+            # An accepted form redirects to a page that grows with every submission: compare the answers themselves.
+            command.append("--ignore-redirects")
         if self.cookie:
             command.append("--cookie=" + self.cookie)
         if self.text_only:
@@ -305,6 +309,7 @@ class Discovery:
         self.path_targets: dict[str, Target] = {}
         self.skipped: dict[str, str] = {}  # endpoint -> why its form is not scanned
         self.seen_pages: set[str] = set()
+        self.token_page: tuple[int, str] | None = None  # (length, path) of the lightest page with a plain token
 
     def endpoint(self, path: str, method: str = "GET") -> tuple[str, dict] | None:
         from werkzeug.exceptions import HTTPException
@@ -337,6 +342,8 @@ class Discovery:
         self.add_path_target(endpoint, path, arguments)
         if kind != "text/html":
             return True
+        if f'name="{CSRF_FIELD}"' in text and (self.token_page is None or len(text) < self.token_page[0]):
+            self.token_page = (len(text), path)
         page = parse(text)
         for form in page.forms:
             self.add_form(path, form)
@@ -427,7 +434,7 @@ class Discovery:
             method="POST",
             data=urllib.parse.urlencode(values),
             csrf_token=token,
-            csrf_url=self.browser.base + page,
+            csrf_url=self.browser.base + page,  # a plain token is taken from the lightest page in targets()
             cookie=self.cookie,
             note="base request accepted" if base_status < 400 else f"base request refused (HTTP {base_status})",
         )
@@ -474,6 +481,10 @@ class Discovery:
                 if self.dynamic(url):
                     target.text_only, target.note = True, "its markup changes per request: compared on its text"
                 found.append(target)
+        # Flask-WTF's token is one per session: a plain one is fetched from the lightest page holding one.
+        for target in self.posts.values():
+            if target.csrf_token == CSRF_FIELD and self.token_page:
+                target.csrf_url = self.browser.base + self.token_page[1]
         found += [*self.path_targets.values(), *self.posts.values()]
         return [target for target in found if target.name.split(" ", 1)[1] not in skip]
 
