@@ -15,7 +15,7 @@ PYTEST := $(BIN)/python -m pytest
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CATALOGUES := $(wildcard coaction/translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: run serve worker setup system test lint test-sqlite test-postgresql test-browser browser bench translations clean
+.PHONY: run serve worker setup system test lint test-sqlite test-postgresql test-browser browser bench check translations clean
 
 run: setup
 	$(FLASK) db upgrade
@@ -99,6 +99,13 @@ bench: setup
 	    --no-install-recommends wrk && break; sleep 10; done
 	@command -v wrk >/dev/null || { echo "Could not install Debian's wrk."; exit 1; }
 	$(BIN)/python -m tests.benchmarks
+
+# The security check, never part of `make test` (about 15 minutes): sqlmap against every public filter and form of
+# a live server on 127.0.0.1 with a fresh database; fails on anything injectable. CHECK_DATABASE_URL (a PostgreSQL
+# server, as TEST_PG_URL) adds a second pass on a database made there.
+CHECK_DATABASE_URL ?=
+check: setup
+	$(BIN)/python scripts/sql_injection_check.py $(if $(CHECK_DATABASE_URL),--postgresql "$(CHECK_DATABASE_URL)")
 
 translations: setup
 	$(BIN)/python scripts/i18n.py update
