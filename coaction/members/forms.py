@@ -3,10 +3,10 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from coaction.auth.forms import new_password_fields
-from coaction.core.forms import email_address, required
+from coaction.core.forms import REQUIRED, email_address, required
 from coaction.core.text import parse_coordinates
 from coaction.members.fee_services import (
     BANDS,
@@ -79,7 +79,7 @@ class JoinForm(OrganisationDetailsForm):
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
     sector = SelectField(_l("Sector"), choices=sector_choices())
-    employees = employees_field(required())
+    employees = employees_field(InputRequired(message=REQUIRED))  # 0 is an answer: an association of volunteers
     motivation = TextAreaField(
         _l("Why do you want to join?"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 4}
     )

@@ -70,6 +70,16 @@ def test_a_bad_organisation_number_is_explained_next_to_the_field(client, app, n
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MembershipApplication)) == 0
 
 
+@pytest.mark.parametrize(("employees", "shown"), [("0", None), ("", "Fältet måste fyllas i."), ("-1", "Ange ett tal")])
+def test_no_employees_is_an_answer_and_none_given_is_not(client, app, mailbox, employees, shown):
+    response = client.post("/join", data=join_form(employees=employees))
+    if shown is None:
+        assert response.status_code == 200
+        assert db.session.scalar(sa.select(MembershipApplication)).submitted["employees"] == 0
+    else:
+        assert response.status_code == 422 and shown in response.get_data(as_text=True)
+
+
 def test_the_number_is_accepted_in_every_written_form(client, app, mailbox):
     client.post("/join", data=join_form(org_number="16 5560360793"))
     assert db.session.scalar(sa.select(MembershipApplication)).submitted["org_number"] == GOOD_NUMBER
