@@ -58,6 +58,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseInteger
     register_blueprints(app)
 
+    from coaction.core.pagecache import init_page_cache
+
+    init_page_cache(app)
+
     from coaction.cli import coaction_cli
 
     app.cli.add_command(coaction_cli)

@@ -130,6 +130,24 @@ def load(overrides: dict | None = None) -> dict:
         "COMPRESS_ALGORITHM": ["gzip"],
         "COMPRESS_MIMETYPES": ["application/json", "application/geo+json", "text/csv"],
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # Whole answers to anonymous visitors of these endpoints come from the cache until the data changes
+        # (coaction/core/pagecache.py; tests/benchmarks/bench_national.py measured why).
+        "PAGE_CACHE": flag("PAGE_CACHE", True),
+        "PAGE_CACHE_SECONDS": number("PAGE_CACHE_SECONDS", 300),
+        "PAGE_CACHED_ENDPOINTS": (
+            "public.home",
+            "members.directory",
+            "commitments.index",
+            "activities.index",
+            "maps.index",
+            "network.index",
+            "priorities.index",
+            "goals.index",
+            "reports.index",
+            "api.organisations",
+            "api.commitments",
+            "api.activities",
+        ),
         # The collaboration network: recomputed in the background after a change (off: only network-refresh).
         "NETWORK_AUTO_REFRESH": flag("NETWORK_AUTO_REFRESH", True),
         # Exact betweenness is cubic; above this many organisations it is sampled from this many sources

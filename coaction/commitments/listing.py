@@ -38,6 +38,7 @@ from coaction.commitments.progress import (
     verification_level,
 )
 from coaction.commitments.reminders import Due, Period, report_due
+from coaction.core import generations
 from coaction.core.bulk import collector_paused
 from coaction.core.pagination import Page, page_number
 from coaction.core.settings import get_setting
@@ -300,10 +301,8 @@ def count_of(base: sa.Select, viewer: Any) -> int:
     query = sa.select(sa.func.count()).select_from(base.subquery())
     if is_signed_in(viewer):
         return db.session.scalar(query)
-    from coaction.maps.services import GENERATION_KEY  # not at the top: the maps' services import this module
-
     compiled = query.compile(db.engine)
-    generation = cache.get(GENERATION_KEY) or 0
+    generation = generations.generation("maps")
     text = f"{generation}\n{compiled}\n{sorted(compiled.params.items())!r}"
     key = "commitments.count." + hashlib.sha256(text.encode()).hexdigest()
     total = cache.get(key)

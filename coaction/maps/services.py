@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import has_app_context
-from sqlalchemy.orm import Session
 
 from coaction.activities.models import Activity, ActivityVisibility
 from coaction.commitments.listing import tolerance
 from coaction.commitments.models import Commitment, CommitmentLocation, ProgressReport
+from coaction.core.generations import generation as generation_of
+from coaction.core.generations import watch
 from coaction.core.status import WorkStatus
 from coaction.core.urls import public_urls
 from coaction.extensions import cache, db
@@ -24,28 +23,10 @@ from coaction.members.models import PUBLIC_STATUSES, Organisation
 from coaction.regions.models import Municipality
 
 CACHE_SECONDS = 3600  # a cached layer is keyed by its data's version: it is dropped for space, never served stale
-GENERATION_KEY = "maps.generation"
 WATCHED = (Commitment, CommitmentLocation, ProgressReport, Organisation)
-
-
-@sa.event.listens_for(Session, "after_flush")
-def _note_changes(session, _context) -> None:
-    if any(isinstance(row, WATCHED) for row in (*session.new, *session.dirty, *session.deleted)):
-        session.info["maps.changed"] = True
-
-
-@sa.event.listens_for(Session, "after_commit")
-def _new_generation(session) -> None:
-    """Committed changes start a new generation: the aggregates below alone can miss a change committed after a
-    later one was (timestamps are taken at flush, on PostgreSQL transactions overlap)."""
-    if session.info.pop("maps.changed", False) and has_app_context():
-        # A new random value, not a count: with several servers a late write of count + 1 can undo a newer one.
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=0)
-
-
-@sa.event.listens_for(Session, "after_soft_rollback")
-def _forget_changes(session, _previous) -> None:
-    session.info.pop("maps.changed", None)
+# The aggregates of commitments_version alone can miss a change committed after a later one was (timestamps are taken
+# at flush, and PostgreSQL transactions overlap): every committed change also starts a new generation.
+watch("maps", WATCHED)
 
 
 class Layer(NamedTuple):
@@ -84,7 +65,7 @@ def commitments_version(today: date) -> str:
             )
         )
     ).one()
-    generation = cache.get(GENERATION_KEY) or 0
+    generation = generation_of("maps")
     return f"{today.isoformat()}|{tolerance()}|{generation}|" + "|".join(str(value) for value in figures)
 
 
