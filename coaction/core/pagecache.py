@@ -12,13 +12,14 @@ from flask import Flask, Response, current_app, request, session
 from flask_babel import get_locale
 
 from coaction.commitments.listing import local_today
-from coaction.core.generations import generation, watch
+from coaction.core.generations import watch
 from coaction.extensions import cache
 
 NONCE_MARK = b"coaction-nonce-to-fill"
 HIT_HEADER = "X-Page-Cache"
 KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Link", "X-Total-Count")
-watch("pages")  # every write
+GENERATION_KEY = watch("pages")  # every write
+_GENERATION = "coaction.page_generation"
 
 
 def _cacheable_request() -> bool:
@@ -33,27 +34,31 @@ def _cacheable_request() -> bool:
 
 
 def _key() -> str:
-    address = f"{request.full_path}|{get_locale()}|{local_today().isoformat()}|{generation('pages')}"
+    address = f"{request.full_path}|{get_locale()}|{local_today().isoformat()}"
     return "page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 def _serve_cached() -> Response | None:
     if not _cacheable_request():
         return None
-    kept = cache.get(_key())
-    if kept is None:
+    # One round trip: the generation now and the answer kept with the generation it was made in.
+    current, kept = cache.get_many(GENERATION_KEY, _key())
+    request.environ[_GENERATION] = current or "0"  # read before the page is made: a write meanwhile makes it old
+    if kept is None or kept[0] != request.environ[_GENERATION]:
         return None
     from coaction.security import csp_nonce
 
-    body, headers = kept
+    _made_in, body, headers = kept
     response = Response(body.replace(NONCE_MARK, csp_nonce().encode()), headers=headers)
     response.headers[HIT_HEADER] = "hit"
     return response.make_conditional(request)
 
 
 def _keep(response: Response) -> Response:
+    made_in = request.environ.get(_GENERATION)
     if (
-        response.headers.get(HIT_HEADER) == "hit"
+        made_in is None
+        or response.headers.get(HIT_HEADER) == "hit"
         or response.status_code != 200
         or response.direct_passthrough
         or response.is_streamed
@@ -68,7 +73,7 @@ def _keep(response: Response) -> Response:
     if nonce:
         body = body.replace(nonce.encode(), NONCE_MARK)
     headers = [(name, value) for name, value in response.headers.items() if name in KEPT_HEADERS]
-    cache.set(_key(), (body, headers), timeout=current_app.config["PAGE_CACHE_SECONDS"])
+    cache.set(_key(), (made_in, body, headers), timeout=current_app.config["PAGE_CACHE_SECONDS"])
     response.headers[HIT_HEADER] = "miss"
     return response
 
