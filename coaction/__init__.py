@@ -38,11 +38,6 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     mailer.init_app(app)
     init_login(app)
-    if app.config["PROXY_HOPS"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from coaction.errors import init_error_handlers
     from coaction.security import init_security_headers
@@ -61,6 +56,11 @@ def create_app(config: dict | None = None) -> Flask:
     from coaction.core.pagecache import init_page_cache
 
     init_page_cache(app)
+    if app.config["PROXY_HOPS"]:  # outermost: the page cache keys on the host and scheme the visitor used
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from coaction.cli import coaction_cli
 

@@ -147,6 +147,10 @@ def load(overrides: dict | None = None) -> dict:
             "api.organisations",
             "api.commitments",
             "api.activities",
+            "api.commitments_geojson",
+            "api.organisations_geojson",
+            "api.activities_geojson",
+            "api.priorities_geojson",
         ),
         # The collaboration network: recomputed in the background after a change (off: only network-refresh).
         "NETWORK_AUTO_REFRESH": flag("NETWORK_AUTO_REFRESH", True),

@@ -36,6 +36,7 @@ from tests.benchmarks.harness import (
     Measurement,
     Site,
     measure,
+    postgresql_database,
     print_http_results,
     run_command,
     served,
@@ -93,22 +94,6 @@ def local_only(url: str, variable: str) -> str:
     if host not in LOCAL_HOSTS:
         raise SystemExit(f"{variable} must name a server on 127.0.0.1 or localhost, not {host!r}")
     return url
-
-
-@contextmanager
-def national_database() -> Iterator[str]:
-    """An empty PostgreSQL database of its own beside BENCH_DATABASE_URL's, dropped (connections and all) after."""
-    import psycopg
-
-    admin_url = local_only(DATABASE_URL, "BENCH_DATABASE_URL")
-    name = f"coaction_national_{secrets.token_hex(4)}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager
@@ -303,7 +288,7 @@ def run() -> None:
     load_before = os.getloadavg()
     with (
         tempfile.TemporaryDirectory(prefix="coaction-national-") as tmp,
-        national_database() as url,
+        postgresql_database(local_only(DATABASE_URL, "BENCH_DATABASE_URL"), "coaction_national") as url,
         redis_prefix() as prefix,
     ):
         root = Path(tmp)

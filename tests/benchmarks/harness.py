@@ -86,19 +86,19 @@ BENCH_PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5
 
 
 @contextmanager
-def postgresql_database() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database beside BENCH_PG_URL's, dropped on the way out."""
+def postgresql_database(admin_url: str = BENCH_PG_URL, prefix: str = "coaction_bench") -> Iterator[str]:
+    """A fresh, empty PostgreSQL database beside admin_url's, dropped (connections and all) on the way out."""
     import secrets
 
     import psycopg
 
-    name = f"coaction_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(BENCH_PG_URL, autocommit=True) as admin:
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield BENCH_PG_URL.rsplit("/", 1)[0] + "/" + name
+        yield admin_url.rsplit("/", 1)[0] + "/" + name
     finally:
-        with psycopg.connect(BENCH_PG_URL, autocommit=True) as admin:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from coaction.commitments.models import CommitmentLocation
 from coaction.extensions import db
 from coaction.members.models import Organisation
 from tests.conftest import sign_in
@@ -81,3 +82,70 @@ def test_an_api_list_from_the_cache_answers_304_to_its_etag(client):
 def test_off_when_turned_off(client):
     client.get("/members")
     assert "X-Page-Cache" not in client.get("/members").headers
+
+
+def test_a_hit_is_answered_before_flask(app, client):
+    handled = []
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: handled.append(1))
+    assert client.get("/members").headers["X-Page-Cache"] == "miss" and handled == [1]
+    assert client.get("/members").headers["X-Page-Cache"] == "hit" and handled == [1]
+
+
+def test_a_gzipped_api_list_is_kept_as_sent_and_apart_from_the_plain_one(client):
+    make_commitment(make_organisation(name="Alfa AB"), title="Solceller på taket")
+    db.session.commit()
+    gzip = {"Accept-Encoding": "gzip"}
+    first, again = client.get("/api/v1/commitments", headers=gzip), client.get("/api/v1/commitments", headers=gzip)
+    assert again.headers["X-Page-Cache"] == "hit" and again.headers["Content-Encoding"] == "gzip"
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    plain = client.get("/api/v1/commitments")
+    assert plain.headers["X-Page-Cache"] == "miss" and "Content-Encoding" not in plain.headers
+    assert plain.get_json()["items"][0]["title"] == "Solceller på taket"
+
+
+@pytest.mark.app_config(CACHE_TYPE="SimpleCache", API_RATE_LIMIT="2 per minute")
+def test_a_rate_limit_counts_answers_from_the_cache(client):
+    answers = [client.get("/api/v1/commitments") for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert answers[1].headers["X-Page-Cache"] == "hit"
+    assert answers[1].headers.getlist("X-RateLimit-Remaining") == ["0"]  # counted now, not the kept figure
+
+
+def test_each_host_its_own_answer(client):
+    client.get("/api/v1/commitments", base_url="http://a.example")
+    other = client.get("/api/v1/commitments", base_url="http://b.example")
+    assert other.headers["X-Page-Cache"] == "miss" and "b.example" in other.headers["Link"]
+
+
+def test_nothing_is_served_from_the_cache_to_a_remembered_visitor(client):
+    client.get("/members")
+    client.set_cookie("remember_token", "1|abc")
+    assert "X-Page-Cache" not in client.get("/members").headers
+
+
+def placed_commitment(organisation, title: str) -> None:
+    db.session.add(
+        CommitmentLocation(commitment=make_commitment(organisation, title=title), latitude=59.2, longitude=17.6)
+    )
+
+
+def test_the_geojson_layer_is_kept_gzipped_and_a_change_is_seen_at_once(client):
+    organisation = make_organisation(name="Alfa AB")
+    for number in range(3):  # long enough to be gzipped
+        placed_commitment(organisation, f"Solceller på taket, etapp {number}")
+    db.session.commit()
+    gzip = {"Accept-Encoding": "gzip"}
+    first, again = (client.get("/api/v1/commitments.geojson", headers=gzip) for _ in range(2))
+    assert again.headers["X-Page-Cache"] == "hit" and again.headers["Content-Encoding"] == "gzip"
+    assert again.get_data() == first.get_data() and again.mimetype == "application/geo+json"
+    known = client.get("/api/v1/commitments.geojson", headers=gzip | {"If-None-Match": first.headers["ETag"]})
+    assert known.status_code == 304 and known.headers["X-Page-Cache"] == "hit"
+    placed_commitment(organisation, "Cykelparkering")
+    db.session.commit()
+    titles = {f["properties"]["title"] for f in client.get("/api/v1/commitments.geojson").json["features"]}
+    assert "Cykelparkering" in titles and len(titles) == 4
+
+
+def test_an_api_request_with_a_token_is_left_to_flask(client):
+    client.get("/api/v1/commitments")
+    assert "X-Page-Cache" not in client.get("/api/v1/commitments", headers={"Authorization": "Bearer x"}).headers
