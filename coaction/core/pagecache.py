@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, Response, current_app, request, session
 from flask_babel import get_locale
 from itsdangerous import BadSignature
-from werkzeug.http import parse_cookie
+from werkzeug.http import http_date, parse_cookie
 
 from coaction.commitments.listing import local_today
 from coaction.core.generations import watch
@@ -68,13 +68,23 @@ class Seen(NamedTuple):
     parts: tuple[str, str, str, str]  # the address, the language, the day and the accepted encodings
 
 
-def kept_response(kept: tuple, nonce: str) -> Response:
-    """A kept answer with the request's own nonce."""
-    _made_in, body, headers = kept
-    response = Response(
-        body.replace(NONCE_MARK, nonce.encode()),
-        headers=[(name, value.replace(NONCE_MARK.decode(), nonce)) for name, value in headers],
-    )
+class Kept(NamedTuple):
+    generation: str  # the "pages" generation read before the answer was made
+    body: bytes
+    headers: list[tuple[str, str]]
+    nonce_in_body: bool  # a JSON answer carries the nonce only in its headers: its body is sent as kept
+
+
+def _filled(kept: Kept, nonce: str) -> tuple[bytes, list[tuple[str, str]]]:
+    """The kept body and headers with the request's own nonce."""
+    body = kept.body.replace(NONCE_MARK, nonce.encode()) if kept.nonce_in_body else kept.body
+    mark = NONCE_MARK.decode()
+    return body, [(name, value.replace(mark, nonce)) for name, value in kept.headers]
+
+
+def kept_response(kept: Kept, nonce: str) -> Response:
+    body, headers = _filled(kept, nonce)
+    response = Response(body, headers=headers)
     response.headers[HIT_HEADER] = "hit"
     return response
 
@@ -102,12 +112,12 @@ class PageCache:
         seen = self._seen_as(environ)
         if seen is None:
             return self.wrapped(environ, start_response)
-        key = "page:" + hashlib.sha256("|".join(seen.parts).encode()).hexdigest()
+        key = "page:v2:" + hashlib.sha256("|".join(seen.parts).encode()).hexdigest()
         backend = self.app.extensions["cache"][cache]
         # One round trip: the generation now and the answer kept with the generation it was made in.
         current, kept = backend.get_many(GENERATION_KEY, key)
         generation = current or "0"  # read before the page is made: a write meanwhile makes it old
-        if kept is not None and kept[0] == generation:
+        if isinstance(kept, Kept) and kept.generation == generation:
             if not self._counted(seen.endpoint):
                 return self._answer(kept, environ, start_response)
             environ[_KEPT] = kept  # answered by Flask once the rate limit has counted the request
@@ -179,10 +189,17 @@ class PageCache:
             self._limited[endpoint] = any(applied)
         return self._limited[endpoint]
 
-    def _answer(self, kept: tuple, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        response = kept_response(kept, secrets.token_urlsafe(18))
-        response.make_conditional(environ)
-        return response(environ, start_response)
+    def _answer(self, kept: Kept, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        nonce = secrets.token_urlsafe(18)
+        if environ["REQUEST_METHOD"] != "GET" or any(name.startswith("HTTP_IF_") for name in environ):
+            response = kept_response(kept, nonce)  # HEAD, or a 304 or 412 to work out: Werkzeug's rules
+            response.make_conditional(environ)
+            return response(environ, start_response)
+        body, headers = _filled(kept, nonce)  # a plain GET, the most common by far: the kept answer as it is
+        start_response(
+            "200 OK", [*headers, ("Content-Length", str(len(body))), ("Date", http_date()), (HIT_HEADER, "hit")]
+        )
+        return [body]
 
     def _make_and_keep(
         self, environ: dict, start_response: Callable, seen: tuple[str, ...], key: str, generation: str
@@ -212,12 +229,13 @@ class PageCache:
         return [body]
 
     def _keep(self, key: str, generation: str, body: bytes, headers: list[tuple[str, str]], nonce: str | None):
+        nonce_in_body = bool(nonce) and nonce.encode() in body
         if nonce:
             body = body.replace(nonce.encode(), NONCE_MARK)
             headers = [(name, value.replace(nonce, NONCE_MARK.decode())) for name, value in headers]
         kept_headers = [(name, value) for name, value in headers if name.lower() not in UNKEPT_HEADERS]
         self.app.extensions["cache"][cache].set(
-            key, (generation, body, kept_headers), timeout=self.app.config["PAGE_CACHE_SECONDS"]
+            key, Kept(generation, body, kept_headers, nonce_in_body), timeout=self.app.config["PAGE_CACHE_SECONDS"]
         )
 
 
