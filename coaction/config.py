@@ -134,6 +134,8 @@ def load(overrides: dict | None = None) -> dict:
         # (coaction/core/pagecache.py; tests/benchmarks/bench_national.py measured why).
         "PAGE_CACHE": flag("PAGE_CACHE", True),
         "PAGE_CACHE_SECONDS": number("PAGE_CACHE_SECONDS", 300),
+        # Each app process's own copies of those answers, checked against the shared generation on every hit.
+        "PAGE_CACHE_LOCAL_MB": number("PAGE_CACHE_LOCAL_MB", 32),
         "PAGE_CACHED_ENDPOINTS": (
             "public.home",
             "members.directory",

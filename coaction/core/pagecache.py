@@ -7,18 +7,27 @@ with a message waiting to be shown, or when the answer sets a cookie.
 A WSGI middleware in front of Flask answers a hit with one round trip to the cache and nothing else: no request
 context, no hooks, no database (bench_national measured the difference). Flask itself only says, once the page is
 made, whether it may be kept. An endpoint with a rate limit is left to Flask while limits are on, so that each
-request still counts."""
+request still counts.
+
+Each process also keeps its own copies of the answers the shared cache gave it, up to PAGE_CACHE_LOCAL_MB and no
+longer than the shared cache keeps them: while the generation is the one a copy was made in, a hit reads only the
+generation, not the answer again (a GeoJSON layer at national scale is a megabyte of gzip). A copy is never answered
+without that check, nor while the shared cache holds no generation (cleared, or none at all), so every server still
+sees a change at once."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import NamedTuple
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
+from cachetools import TLRUCache
 from flask import Flask, Response, current_app, request, session
 from flask_babel import get_locale
 from itsdangerous import BadSignature
@@ -70,9 +79,14 @@ class Seen(NamedTuple):
 
 class Kept(NamedTuple):
     generation: str  # the "pages" generation read before the answer was made
+    made_at: float  # Unix time
     body: bytes
     headers: list[tuple[str, str]]
     nonce_in_body: bool  # a JSON answer carries the nonce only in its headers: its body is sent as kept
+
+
+def _size(kept: Kept) -> int:
+    return len(kept.body) + sum(len(name) + len(value) for name, value in kept.headers)
 
 
 def _filled(kept: Kept, nonce: str) -> tuple[bytes, list[tuple[str, str]]]:
@@ -107,22 +121,45 @@ class PageCache:
         self.wrapped = wrapped
         self._paths: dict[str, str] | None = None  # path -> endpoint of the cached endpoints (fixed paths only)
         self._limited: dict[str, bool] = {}
+        seconds = app.config["PAGE_CACHE_SECONDS"]
+        self._copies: TLRUCache = TLRUCache(
+            app.config["PAGE_CACHE_LOCAL_MB"] * 2**20,
+            ttu=lambda _key, kept, _now: kept.made_at + seconds,
+            timer=time.time,
+            getsizeof=_size,
+        )
+        self._copies_lock = threading.Lock()  # for a threaded server
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         seen = self._seen_as(environ)
         if seen is None:
             return self.wrapped(environ, start_response)
-        key = "page:v2:" + hashlib.sha256("|".join(seen.parts).encode()).hexdigest()
-        backend = self.app.extensions["cache"][cache]
-        # One round trip: the generation now and the answer kept with the generation it was made in.
-        current, kept = backend.get_many(GENERATION_KEY, key)
-        generation = current or "0"  # read before the page is made: a write meanwhile makes it old
-        if isinstance(kept, Kept) and kept.generation == generation:
+        key = "page:v3:" + hashlib.sha256("|".join(seen.parts).encode()).hexdigest()
+        # The generation is read before the page is made: a write meanwhile leaves the new answer old.
+        generation, kept = self._current(key)
+        if kept is not None:
             if not self._counted(seen.endpoint):
                 return self._answer(kept, environ, start_response)
             environ[_KEPT] = kept  # answered by Flask once the rate limit has counted the request
             return self.wrapped(environ, start_response)
         return self._make_and_keep(environ, start_response, seen.parts, key, generation)
+
+    def _current(self, key: str) -> tuple[str, Kept | None]:
+        """The generation now and the answer kept in it, if any: this process's own copy while it is current
+        (the generation alone is read), else the shared one (one round trip for the generation and the answer)."""
+        backend = self.app.extensions["cache"][cache]
+        with self._copies_lock:
+            copy = self._copies.get(key)
+        if copy is not None and copy.generation == backend.get(GENERATION_KEY):
+            return copy.generation, copy
+        current, kept = backend.get_many(GENERATION_KEY, key)
+        generation = current or "0"
+        if not (isinstance(kept, Kept) and kept.generation == generation):
+            return generation, None
+        if current is not None and _size(kept) <= self._copies.maxsize:
+            with self._copies_lock:
+                self._copies[key] = kept
+        return generation, kept
 
     def _seen_as(self, environ: dict) -> Seen | None:
         """What the answer depends on, for a request the cache may answer; None for one it must leave to Flask."""
@@ -234,9 +271,8 @@ class PageCache:
             body = body.replace(nonce.encode(), NONCE_MARK)
             headers = [(name, value.replace(nonce, NONCE_MARK.decode())) for name, value in headers]
         kept_headers = [(name, value) for name, value in headers if name.lower() not in UNKEPT_HEADERS]
-        self.app.extensions["cache"][cache].set(
-            key, Kept(generation, body, kept_headers, nonce_in_body), timeout=self.app.config["PAGE_CACHE_SECONDS"]
-        )
+        kept = Kept(generation, time.time(), body, kept_headers, nonce_in_body)
+        self.app.extensions["cache"][cache].set(key, kept, timeout=self.app.config["PAGE_CACHE_SECONDS"])
 
 
 def init_page_cache(app: Flask) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from coaction.audit.services import record
 from coaction.core.text import slugify
@@ -39,7 +40,16 @@ class PriorityDetails:
 
 
 def ordered() -> list[InfrastructurePriority]:
-    return list(db.session.scalars(sa.select(InfrastructurePriority).order_by(InfrastructurePriority.rank)))
+    """With their history and supporters, which the list, the map and the report read for each."""
+    query = (
+        sa.select(InfrastructurePriority)
+        .options(
+            selectinload(InfrastructurePriority.history),
+            selectinload(InfrastructurePriority.supports).joinedload(PrioritySupport.organisation),
+        )
+        .order_by(InfrastructurePriority.rank)
+    )
+    return list(db.session.scalars(query))
 
 
 def by_slug(slug: str) -> InfrastructurePriority | None:

@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from coaction.commitments.models import CommitmentLocation
-from coaction.extensions import db
+from coaction.core.pagecache import GENERATION_KEY
+from coaction.extensions import cache, db
 from coaction.members.models import Organisation
 from tests.conftest import sign_in
 from tests.factories import make_commitment, make_organisation, make_user
@@ -149,3 +150,60 @@ def test_the_geojson_layer_is_kept_gzipped_and_a_change_is_seen_at_once(client):
 def test_an_api_request_with_a_token_is_left_to_flask(client):
     client.get("/api/v1/commitments")
     assert "X-Page-Cache" not in client.get("/api/v1/commitments", headers={"Authorization": "Bearer x"}).headers
+
+
+def test_a_head_request_is_answered_from_the_cache_without_a_body_and_keeps_none(client):
+    assert client.head("/members").get_data() == b""  # a miss: not kept, it has no body
+    page = client.get("/members")
+    assert page.headers["X-Page-Cache"] == "miss" and "<main" in page.get_data(as_text=True)
+    head = client.head("/members")
+    assert head.status_code == 200 and head.headers["X-Page-Cache"] == "hit" and head.get_data() == b""
+    assert head.headers["Content-Type"] == page.headers["Content-Type"]
+    again = client.get("/members")
+    assert again.headers["X-Page-Cache"] == "hit" and len(again.get_data()) == len(page.get_data())
+
+
+def spied(app, monkeypatch) -> list[str]:
+    """The reads the page cache makes of the shared cache, by kind (SimpleCache's get_many calls its get)."""
+    backend, reads, inside = app.extensions["cache"][cache], [], []
+    for name in ("get", "get_many"):
+        real = getattr(backend, name)
+
+        def read(*keys, real=real, name=name):
+            if not inside and any(key == GENERATION_KEY or key.startswith("page:") for key in keys):
+                reads.append(name)
+            inside.append(name)
+            try:
+                return real(*keys)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(backend, name, read)
+    return reads
+
+
+def test_a_process_answers_its_own_copy_reading_only_the_generation(app, client, monkeypatch):
+    make_organisation(name="Alfa AB")
+    db.session.commit()  # a generation in the shared cache
+    reads = spied(app, monkeypatch)
+    first = client.get("/members")
+    assert [client.get("/members").headers["X-Page-Cache"] for _ in range(2)] == ["hit", "hit"]
+    assert reads == ["get_many", "get_many", "get"]  # made, copied from the shared cache, answered from the copy
+    make_organisation(name="Ny Medlem AB")
+    db.session.commit()
+    fresh = client.get("/members")  # the copy is old: the shared cache is asked, then the page made again
+    assert fresh.headers["X-Page-Cache"] == "miss" and "Ny Medlem AB" in fresh.get_data(as_text=True)
+    assert reads[3:] == ["get", "get_many"] and first.get_data() != fresh.get_data()
+    client.get("/members")
+    cache.clear()  # as import-all does: no generation left, so no copy is trusted
+    assert client.get("/members").headers["X-Page-Cache"] == "miss"
+
+
+@pytest.mark.app_config(CACHE_TYPE="SimpleCache", PAGE_CACHE_LOCAL_MB=0)
+def test_no_copies_of_its_own_when_turned_off(app, client, monkeypatch):
+    make_organisation(name="Alfa AB")
+    db.session.commit()
+    reads = spied(app, monkeypatch)
+    client.get("/members")
+    assert [client.get("/members").headers["X-Page-Cache"] for _ in range(2)] == ["hit", "hit"]
+    assert reads == ["get_many", "get_many", "get_many"]
