@@ -156,6 +156,7 @@ class Page:
     path: str
     workers: int
     first_s: float  # the first request after the server started: the cache empty, or filled by the previous server
+    sent_bytes: int  # the answer's body as sent (gzip where the app compresses)
     result: Measurement
     floor: Measurement
 
@@ -164,15 +165,16 @@ class Page:
         return self.result.requests_per_s / self.floor.requests_per_s
 
 
-def first_request(url: str) -> float:
-    """One request, as long as it takes, so that what wrk measures is warm; the answer must be a 200."""
+def first_request(url: str) -> tuple[float, int]:
+    """One request, as long as it takes, so that what wrk measures is warm; the answer must be a 200. Its time and
+    the size of its body as sent."""
     request = urllib.request.Request(url, headers=dict(header.split(": ", 1) for header in HEADERS))
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=FIRST_REQUEST_TIMEOUT_S) as response:  # noqa: S310  # nosec B310
-        response.read()
+        body = response.read()
         if response.status != 200:
             raise RuntimeError(f"GET {url} answered {response.status}")
-    return time.perf_counter() - started
+    return time.perf_counter() - started, len(body)
 
 
 def load(url: str) -> Measurement:
@@ -188,7 +190,7 @@ def pages(site: Site, workers: int) -> list[Page]:
     with served(site, "wsgi:app", workers=workers, ready_path="/healthz") as base:
         firsts = {path: first_request(base + path) for path in PATHS}
         for path in PATHS:
-            measured.append(Page(path, workers, firsts[path], load(base + path), floor))
+            measured.append(Page(path, workers, *firsts[path], load(base + path), floor))
     print()
     print(f"gunicorn, {workers} sync workers, production settings, rate limits lifted:")
     print_http_results([("hello / (floor)", floor), *((page.path, page.result) for page in measured)], floor)
@@ -259,12 +261,16 @@ def print_summary(built: dict[str, int], times: dict[str, str], measured: list[P
     for label, value in times.items():
         print(f"- {label}: {value}")
     print()
-    print("| URL | workers | first request s | req/s | p50 ms | p95 ms | non-2xx | floor req/s | × floor | ≥ ½ floor |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print(
+        "| URL | workers | sent kB | first request s | req/s | p50 ms | p95 ms | non-2xx | floor req/s | × floor "
+        "| ≥ ½ floor |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for page in measured:
         result = page.result
         print(
-            f"| `{page.path}` | {page.workers} | {page.first_s:.2f} | {result.requests_per_s:,.0f} | "
+            f"| `{page.path}` | {page.workers} | {page.sent_bytes / 1000:,.0f} | {page.first_s:.2f} | "
+            f"{result.requests_per_s:,.0f} | "
             f"{result.p50_ms:.1f} | {result.p95_ms:.1f} | {result.non_2xx + result.socket_errors} | "
             f"{page.floor.requests_per_s:,.0f} | {page.ratio:.2f} | {'yes' if page.ratio >= TARGET else 'NO'} |"
         )
