@@ -18,6 +18,7 @@ sees a change at once."""
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import threading
 import time
@@ -31,13 +32,12 @@ from cachetools import TLRUCache
 from flask import Flask, Response, current_app, request, session
 from flask_babel import get_locale
 from itsdangerous import BadSignature
-from werkzeug.http import http_date, parse_cookie
+from werkzeug.http import parse_cookie
 
 from coaction.commitments.listing import local_today
 from coaction.core.generations import watch
 from coaction.extensions import cache, limiter
 
-NONCE_MARK = b"coaction-nonce-to-fill"
 HIT_HEADER = "X-Page-Cache"
 # Said afresh for each answer: its date and where its rate limits stand (by the limiter, when one applies).
 UNKEPT_HEADERS = {
@@ -82,6 +82,7 @@ class Kept(NamedTuple):
     made_at: float  # Unix time
     body: bytes
     headers: list[tuple[str, str]]
+    mark: str  # where the nonce was: random for each kept answer, so that no text can name it
     nonce_in_body: bool  # a JSON answer carries the nonce only in its headers: its body is sent as kept
 
 
@@ -91,9 +92,8 @@ def _size(kept: Kept) -> int:
 
 def _filled(kept: Kept, nonce: str) -> tuple[bytes, list[tuple[str, str]]]:
     """The kept body and headers with the request's own nonce."""
-    body = kept.body.replace(NONCE_MARK, nonce.encode()) if kept.nonce_in_body else kept.body
-    mark = NONCE_MARK.decode()
-    return body, [(name, value.replace(mark, nonce)) for name, value in kept.headers]
+    body = kept.body.replace(kept.mark.encode(), nonce.encode()) if kept.nonce_in_body else kept.body
+    return body, [(name, value.replace(kept.mark, nonce)) for name, value in kept.headers]
 
 
 def kept_response(kept: Kept, nonce: str) -> Response:
@@ -134,7 +134,7 @@ class PageCache:
         seen = self._seen_as(environ)
         if seen is None:
             return self.wrapped(environ, start_response)
-        key = "page:v3:" + hashlib.sha256("|".join(seen.parts).encode()).hexdigest()
+        key = "page:v4:" + hashlib.sha256(json.dumps(seen.parts).encode()).hexdigest()
         # The generation is read before the page is made: a write meanwhile leaves the new answer old.
         generation, kept = self._current(key)
         if kept is not None:
@@ -222,7 +222,7 @@ class PageCache:
         if endpoint not in self._limited:
             blueprint = endpoint.rpartition(".")[0] or None
             with self.app.app_context():
-                applied = limiter.limit_manager.resolve_limits(self.app, endpoint, blueprint)
+                applied = limiter.limit_manager.resolve_limits(self.app, endpoint, blueprint, in_middleware=True)
             self._limited[endpoint] = any(applied)
         return self._limited[endpoint]
 
@@ -232,10 +232,9 @@ class PageCache:
             response = kept_response(kept, nonce)  # HEAD, or a 304 or 412 to work out: Werkzeug's rules
             response.make_conditional(environ)
             return response(environ, start_response)
-        body, headers = _filled(kept, nonce)  # a plain GET, the most common by far: the kept answer as it is
-        start_response(
-            "200 OK", [*headers, ("Content-Length", str(len(body))), ("Date", http_date()), (HIT_HEADER, "hit")]
-        )
+        # A plain GET, the most common by far: the kept answer as it is (the server adds the Date).
+        body, headers = _filled(kept, nonce)
+        start_response("200 OK", [*headers, ("Content-Length", str(len(body))), (HIT_HEADER, "hit")])
         return [body]
 
     def _make_and_keep(
@@ -266,12 +265,13 @@ class PageCache:
         return [body]
 
     def _keep(self, key: str, generation: str, body: bytes, headers: list[tuple[str, str]], nonce: str | None):
+        mark = secrets.token_urlsafe(18)
         nonce_in_body = bool(nonce) and nonce.encode() in body
         if nonce:
-            body = body.replace(nonce.encode(), NONCE_MARK)
-            headers = [(name, value.replace(nonce, NONCE_MARK.decode())) for name, value in headers]
+            body = body.replace(nonce.encode(), mark.encode())
+            headers = [(name, value.replace(nonce, mark)) for name, value in headers]
         kept_headers = [(name, value) for name, value in headers if name.lower() not in UNKEPT_HEADERS]
-        kept = Kept(generation, time.time(), body, kept_headers, nonce_in_body)
+        kept = Kept(generation, time.time(), body, kept_headers, mark, nonce_in_body)
         self.app.extensions["cache"][cache].set(key, kept, timeout=self.app.config["PAGE_CACHE_SECONDS"])
 
 

@@ -27,7 +27,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -74,6 +74,7 @@ PATHS = (
     "/api/v1/commitments.geojson",
 )
 TARGET = 0.5  # of the hello floor's requests per second: cached public pages and API lists
+SIZED_FLOOR = 100_000  # bytes: an answer larger than this is also measured beside the bare app sending as many
 # As a browser asks: the GeoJSON and the API lists are sent gzipped (the app compresses JSON, not HTML).
 HEADERS = ("Accept-Encoding: gzip",)
 LONG_TIMEOUT_S = 3600  # the synth at full scale takes minutes
@@ -159,6 +160,7 @@ class Page:
     sent_bytes: int  # the answer's body as sent (gzip where the app compresses)
     result: Measurement
     floor: Measurement
+    sized_floor: Measurement | None = None  # the bare app sending a body as large, for an answer over SIZED_FLOOR
 
     @property
     def ratio(self) -> float:
@@ -191,6 +193,13 @@ def pages(site: Site, workers: int) -> list[Page]:
         firsts = {path: first_request(base + path) for path in PATHS}
         for path in PATHS:
             measured.append(Page(path, workers, *firsts[path], load(base + path), floor))
+    with served(site, HELLO_APP, workers=workers) as base:  # a large answer costs its bytes: their floor too
+        measured = [
+            replace(page, sized_floor=load(f"{base}/bytes/{page.sent_bytes}"))
+            if page.sent_bytes > SIZED_FLOOR
+            else page
+            for page in measured
+        ]
     print()
     print(f"gunicorn, {workers} sync workers, production settings, rate limits lifted:")
     print_http_results([("hello / (floor)", floor), *((page.path, page.result) for page in measured)], floor)
@@ -255,7 +264,8 @@ def print_summary(built: dict[str, int], times: dict[str, str], measured: list[P
         f"PostgreSQL and Redis on 127.0.0.1, COACTION_ENV=production, gunicorn sync workers on 127.0.0.1; wrk "
         f"{CONNECTIONS} connections, {SECONDS} s per URL after a {WARMUP_SECONDS} s warm-up and one first request, "
         f"with {HEADERS[0]!r}; rate limits lifted for the pages. {os.cpu_count()} cores shared by wrk, gunicorn, "
-        f"PostgreSQL and Redis: read the ratios to the floor, not the capacity."
+        f"PostgreSQL and Redis: read the ratios to the floor, not the capacity. An answer over "
+        f"{SIZED_FLOOR // 1000} kB is also measured beside the bare app sending a body as large (the same-size floor)."
     )
     print()
     for label, value in times.items():
@@ -263,16 +273,22 @@ def print_summary(built: dict[str, int], times: dict[str, str], measured: list[P
     print()
     print(
         "| URL | workers | sent kB | first request s | req/s | p50 ms | p95 ms | non-2xx | floor req/s | × floor "
-        "| ≥ ½ floor |"
+        "| ≥ ½ floor | same-size floor req/s | × same-size floor |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     for page in measured:
         result = page.result
         print(
             f"| `{page.path}` | {page.workers} | {page.sent_bytes / 1000:,.0f} | {page.first_s:.2f} | "
             f"{result.requests_per_s:,.0f} | "
             f"{result.p50_ms:.1f} | {result.p95_ms:.1f} | {result.non_2xx + result.socket_errors} | "
-            f"{page.floor.requests_per_s:,.0f} | {page.ratio:.2f} | {'yes' if page.ratio >= TARGET else 'NO'} |"
+            f"{page.floor.requests_per_s:,.0f} | {page.ratio:.2f} | {'yes' if page.ratio >= TARGET else 'NO'} | "
+            + (
+                f"{page.sized_floor.requests_per_s:,.0f} | "
+                f"{result.requests_per_s / page.sized_floor.requests_per_s:.2f} |"
+                if page.sized_floor
+                else "– | – |"
+            )
         )
     print()
     print(
